@@ -1,0 +1,183 @@
+package io.lakehousecdc.source.mysql;
+
+import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.SetupException;
+import io.lakehousecdc.core.TableId;
+import io.lakehousecdc.core.TimeZonePolicy;
+
+import org.apache.flink.table.types.logical.RowType;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Checks a MySQL server before the job starts (reachable, credentials, binlog settings) and
+ * reads the columns and keys of the captured tables from {@code information_schema}.
+ * Every problem becomes a {@link SetupException} that says what to fix.
+ */
+final class MySqlCatalog {
+
+    private final MySqlSourceSettings settings;
+
+    MySqlCatalog(MySqlSourceSettings settings) {
+        this.settings = settings;
+    }
+
+    List<MySqlTable> inspect(List<TableId> tableIds, TimeZonePolicy zones) {
+        try (Connection connection = connect()) {
+            checkBinlog(connection);
+            List<MySqlTable> tables = new ArrayList<>();
+            for (TableId id : tableIds) {
+                tables.add(describe(connection, id, zones));
+            }
+            return tables;
+        } catch (SQLException e) {
+            throw new SetupException(settings.describe() + ": " + oneLine(e) + "; check that the server is healthy", e);
+        }
+    }
+
+    private Connection connect() {
+        Properties props = new Properties();
+        props.setProperty("user", settings.username());
+        props.setProperty("password", settings.password());
+        try {
+            return DriverManager.getConnection(settings.jdbcUrl(), props);
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (e.getErrorCode() == 1045 || state.startsWith("28")) {
+                throw new SetupException(settings.describe() + " refused user '" + settings.username()
+                        + "' (access denied): fix username/password of source " + settings.id(), e);
+            }
+            if (state.startsWith("08")) {
+                throw new SetupException("Cannot reach " + settings.describe() + " (" + rootMessage(e)
+                        + "): start the server or fix hostname/port of source " + settings.id(), e);
+            }
+            throw new SetupException(settings.describe() + ": " + oneLine(e), e);
+        }
+    }
+
+    private void checkBinlog(Connection connection) throws SQLException {
+        String logBin = variable(connection, "log_bin");
+        String format = variable(connection, "binlog_format");
+        String rowImage = variable(connection, "binlog_row_image");
+        boolean on = "ON".equalsIgnoreCase(logBin) || "1".equals(logBin);
+        if (!on || !"ROW".equalsIgnoreCase(format) || !"FULL".equalsIgnoreCase(rowImage)) {
+            throw new SetupException(settings.describe() + " has binlog " + (on ? "on" : "off") + ", format "
+                    + format + ", row image " + rowImage
+                    + ": set log_bin=ON, binlog_format=ROW, binlog_row_image=FULL and restart it"
+                    + " (scripts/local-services.sh does this for a local server)");
+        }
+    }
+
+    private static String variable(Connection connection, String name) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SHOW GLOBAL VARIABLES LIKE '" + name + "'")) {
+            return rs.next() ? rs.getString(2) : null;
+        }
+    }
+
+    private MySqlTable describe(Connection connection, TableId id, TimeZonePolicy zones) throws SQLException {
+        String database = id.database();
+        String table = id.table();
+        String qualified = id.sourceName();
+
+        List<MySqlColumn> columns = columns(connection, database, table);
+        if (columns.isEmpty()) {
+            throw new SetupException("Table " + qualified + " does not exist in " + settings.describe()
+                    + " (or user '" + settings.username() + "' cannot read it): create it, grant SELECT, or fix the table name");
+        }
+        List<String> key = primaryKey(connection, database, table);
+        if (key.isEmpty()) {
+            throw new SetupException("Table " + qualified + " of source " + settings.id()
+                    + " has no primary key: add one, the processed zone upserts by key");
+        }
+        List<RowType.RowField> fields = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<ValueConverter> converters = new ArrayList<>();
+        for (MySqlColumn column : columns) {
+            MySqlTypeMapping.Mapped mapped;
+            try {
+                boolean isKey = key.contains(column.name());
+                mapped = MySqlTypeMapping.map(isKey ? notNull(column) : nullable(column), zones);
+            } catch (IllegalArgumentException e) {
+                throw new SetupException("Column " + qualified + "." + column.name() + ": " + e.getMessage()
+                        + "; exclude the table or change the column type");
+            }
+            fields.add(new RowType.RowField(column.name(), mapped.type()));
+            names.add(column.name());
+            converters.add(mapped.converter());
+        }
+        return new MySqlTable(id, LakeSchema.of(id, fields, key), names, converters);
+    }
+
+    /** Non-key columns are nullable in the lake, so that a dropped column can keep its history. */
+    private static MySqlColumn nullable(MySqlColumn c) {
+        return new MySqlColumn(c.name(), c.dataType(), c.columnType(), c.precision(), c.scale(), c.fractionalSeconds(), true);
+    }
+
+    private static MySqlColumn notNull(MySqlColumn c) {
+        return new MySqlColumn(c.name(), c.dataType(), c.columnType(), c.precision(), c.scale(), c.fractionalSeconds(), false);
+    }
+
+    private static List<MySqlColumn> columns(Connection connection, String database, String table) throws SQLException {
+        String sql = "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(NUMERIC_PRECISION, CHARACTER_MAXIMUM_LENGTH, 0),"
+                + " COALESCE(NUMERIC_SCALE, 0), COALESCE(DATETIME_PRECISION, 0), IS_NULLABLE"
+                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+        List<MySqlColumn> columns = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            st.setString(1, database);
+            st.setString(2, table);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String dataType = rs.getString(2).toLowerCase(Locale.ROOT);
+                    long precision = rs.getLong(4);
+                    if (dataType.equals("bit")) {
+                        // information_schema gives BIT(n) its width as NUMERIC_PRECISION.
+                        precision = Math.max(precision, 1);
+                    }
+                    columns.add(new MySqlColumn(rs.getString(1), dataType, rs.getString(3), precision,
+                            rs.getInt(5), rs.getInt(6), "YES".equals(rs.getString(7))));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static List<String> primaryKey(Connection connection, String database, String table) throws SQLException {
+        String sql = "SELECT COLUMN_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX";
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            st.setString(1, database);
+            st.setString(2, table);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+        }
+        return key;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return oneLine(root);
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

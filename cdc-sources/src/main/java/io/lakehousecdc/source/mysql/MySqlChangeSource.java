@@ -1,0 +1,75 @@
+package io.lakehousecdc.source.mysql;
+
+import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.TableId;
+import io.lakehousecdc.core.TimeZonePolicy;
+
+import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The change stream of a MySQL (or MariaDB) server: an incremental snapshot of the captured
+ * tables, then their binlog, as {@link ChangeRecord}s.
+ *
+ * <pre>{@code
+ * MySqlChangeSource clinic = MySqlChangeSource.inspect(settings, List.of(patients), targetZone);
+ * clinic.schemas();          // lake schemas, to build the sinks
+ * env.fromSource(clinic.source(), WatermarkStrategy.noWatermarks(), "clinic");
+ * }</pre>
+ */
+public final class MySqlChangeSource {
+
+    private final MySqlSourceSettings settings;
+    private final List<MySqlTable> tables;
+    private final TimeZonePolicy zones;
+
+    private MySqlChangeSource(MySqlSourceSettings settings, List<MySqlTable> tables, TimeZonePolicy zones) {
+        this.settings = settings;
+        this.tables = tables;
+        this.zones = zones;
+    }
+
+    /**
+     * Connects to the server, checks it is ready for CDC and reads the tables' schemas.
+     *
+     * @param tables the tables to capture, all of this source
+     * @param targetZone the zone the lake holds times in
+     * @throws io.lakehousecdc.core.SetupException when the server or a table is not ready
+     */
+    public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
+        TimeZonePolicy zones = TimeZonePolicy.of(settings.serverTimeZone(), targetZone);
+        return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, zones), zones);
+    }
+
+    public List<LakeSchema> schemas() {
+        return tables.stream().map(MySqlTable::schema).toList();
+    }
+
+    public MySqlSource<ChangeRecord> source() {
+        Properties debezium = new Properties();
+        debezium.setProperty("decimal.handling.mode", "precise");
+        debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        debezium.putAll(settings.debeziumProperties());
+        return MySqlSource.<ChangeRecord>builder()
+                .hostname(settings.hostname())
+                .port(settings.port())
+                .username(settings.username())
+                .password(settings.password())
+                .databaseList(tables.stream().map(t -> t.id().database()).distinct().toArray(String[]::new))
+                .tableList(tables.stream().map(t -> t.id().sourceName()).toArray(String[]::new))
+                .serverTimeZone(settings.serverTimeZone().getId())
+                .serverId(settings.serverId())
+                .connectTimeout(settings.connectTimeout())
+                .splitSize(settings.chunkSize())
+                .startupOptions(StartupOptions.initial())
+                .includeSchemaChanges(false)
+                .debeziumProperties(debezium)
+                .deserializer(new MySqlChangeDeserializer(tables, zones))
+                .build();
+    }
+}

@@ -1,0 +1,103 @@
+package io.lakehousecdc.lake;
+
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.TableDescriptor;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.types.DataType;
+import org.apache.hudi.common.model.HoodieTableType;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.TableSchemaResolver;
+import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.exception.TableNotFoundException;
+import org.apache.hudi.util.AvroSchemaConverter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads what a lake table is from its own Hudi metadata (schema, key, type, timeline), so that
+ * it can be queried without the source that wrote it.
+ */
+public final class LakeCatalog {
+
+    private LakeCatalog() {}
+
+    /** Facts about a lake table's commits. */
+    public record Timeline(HoodieTableType type, int completedCommits, Optional<String> lastCommit) {}
+
+    /** The table's completed commits, or empty if nothing has been committed at {@code path} yet. */
+    public static Optional<Timeline> timeline(String path) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path);
+        if (meta.isEmpty()) {
+            return Optional.empty();
+        }
+        HoodieTimeline completed = meta.get().getCommitsTimeline().filterCompletedInstants();
+        return Optional.of(new Timeline(
+                meta.get().getTableType(),
+                completed.countInstants(),
+                completed.lastInstant().toJavaOptional().map(HoodieInstant::getTimestamp)));
+    }
+
+    /**
+     * Registers the table at {@code path} in {@code tables} as {@code name}; a MERGE_ON_READ table
+     * also as {@code name_rt} (real-time: base files merged with logs) and {@code name_ro}
+     * (read-optimized: compacted base files only).
+     *
+     * @return the names registered, empty when the table has no commit yet
+     */
+    public static List<String> register(TableEnvironment tables, String name, String path) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path);
+        if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
+            return List.of();
+        }
+        HoodieTableMetaClient client = meta.get();
+        DataType rowType;
+        try {
+            rowType = AvroSchemaConverter.convertToDataType(new TableSchemaResolver(client).getTableAvroSchema(false));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the schema of lake table " + name + " at " + path, e);
+        }
+        Schema.Builder schema = Schema.newBuilder().fromRowDataType(rowType);
+        client.getTableConfig().getRecordKeyFields().ifPresent(keys -> schema.primaryKey(keys));
+        Schema built = schema.build();
+        HoodieTableType type = client.getTableType();
+
+        List<String> names = new ArrayList<>();
+        tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot"));
+        names.add(name);
+        if (type == HoodieTableType.MERGE_ON_READ) {
+            tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot"));
+            tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized"));
+            names.add(name + "_rt");
+            names.add(name + "_ro");
+        }
+        return names;
+    }
+
+    /**
+     * Partition columns are deliberately not declared: their values are read from the data files,
+     * not parsed back from the WIB-day directory names.
+     */
+    private static TableDescriptor descriptor(Schema schema, String path, HoodieTableType type, String queryType) {
+        return TableDescriptor.forConnector("hudi")
+                .schema(schema)
+                .option("path", path)
+                .option("table.type", type.name())
+                .option("hoodie.datasource.query.type", queryType)
+                .option("read.tasks", "1")
+                .build();
+    }
+
+    private static Optional<HoodieTableMetaClient> metaClient(String path) {
+        try {
+            return Optional.of(HoodieTableMetaClient.builder()
+                    .setConf(new org.apache.hadoop.conf.Configuration())
+                    .setBasePath(path)
+                    .build());
+        } catch (TableNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.lakehousecdc.core;
+
+import org.apache.flink.table.data.StringData;
+
+/** What happened to a row, with the code stored in the lake's {@code _cdc_op} column. */
+public enum ChangeOp {
+    SNAPSHOT("r"),
+    INSERT("c"),
+    UPDATE("u"),
+    DELETE("d");
+
+    private final String code;
+    private final StringData codeData;
+
+    ChangeOp(String code) {
+        this.code = code;
+        this.codeData = StringData.fromString(code);
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The code as Flink string data, shared so that rows need not allocate it. */
+    public StringData codeData() {
+        return codeData;
+    }
+}

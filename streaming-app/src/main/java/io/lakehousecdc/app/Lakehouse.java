@@ -1,0 +1,65 @@
+package io.lakehousecdc.app;
+
+import io.lakehousecdc.app.demo.DemoCommand;
+import io.lakehousecdc.core.SetupException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code lakehouse} command. Exit codes: 0 ok, 1 failure, 2 usage. */
+@Command(
+        name = "lakehouse",
+        mixinStandardHelpOptions = true,
+        versionProvider = Lakehouse.Version.class,
+        description = "Streaming CDC from MySQL into Apache Hudi, times in WIB.",
+        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class})
+public final class Lakehouse {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Lakehouse()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(Lakehouse::failure);
+        return cli.execute(args);
+    }
+
+    private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+                || parsed.hasMatchedOption("--verbose");
+        err.println("error: " + oneLine(e));
+        if (verbose) {
+            e.printStackTrace(err);
+        } else if (!(e instanceof SetupException)) {
+            err.println("(run again with --verbose for the stack trace)");
+        }
+        err.flush();
+        return 1;
+    }
+
+    static String oneLine(Throwable e) {
+        Throwable shown = e;
+        while (!(shown instanceof SetupException) && shown.getCause() != null) {
+            shown = shown.getCause();
+        }
+        String message = shown.getMessage() == null ? shown.getClass().getSimpleName()
+                : shown instanceof SetupException ? shown.getMessage()
+                : shown.getClass().getSimpleName() + ": " + shown.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Lakehouse.class.getPackage().getImplementationVersion();
+            return new String[] {"lakehouse " + (version == null ? "dev" : version)
+                    + " (Flink 1.17.2, Hudi 0.14.0, Flink CDC 3.2.0)"};
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.lakehousecdc.app;
+
+import io.lakehousecdc.app.job.EmbeddedPipeline;
+import io.lakehousecdc.app.job.PipelineJob;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code lakehouse run}: the streaming job, until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the streaming job on an embedded Flink cluster until it is stopped (Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptionsMixin options;
+
+    @Option(names = "--from-savepoint", paramLabel = "PATH|latest",
+            description = "Resume from a savepoint or retained checkpoint; 'latest' takes the newest one.")
+    String fromSavepoint;
+
+    @Option(names = "--allow-non-restored-state", description = "Resume even if some saved state has no operator any more.")
+    boolean allowNonRestoredState;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineJob job = PipelineJob.prepare(options.load());
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState);
+        Thread stopper = new Thread(() -> {
+            try {
+                pipeline.cancel();
+                pipeline.close();
+            } catch (Exception e) {
+                System.err.println("error: stopping the job failed: " + Lakehouse.oneLine(e));
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(stopper);
+        System.out.println("Flink web UI: " + pipeline.webUi());
+        System.out.println("Job " + pipeline.jobId() + " is running " + job.tables().size() + " tables; Ctrl-C stops it.");
+        System.out.println("Checkpoints: " + pipeline.checkpointDir() + " (resume with --from-savepoint latest)");
+        pipeline.awaitTermination();
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        pipeline.close();
+        return 0;
+    }
+}

@@ -1,0 +1,242 @@
+package io.lakehousecdc.app.demo;
+
+import io.lakehousecdc.app.config.LakeLayout;
+import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.job.EmbeddedPipeline;
+import io.lakehousecdc.app.job.PipelineJob;
+import io.lakehousecdc.app.query.LakeQuery;
+import io.lakehousecdc.lake.LakeCatalog;
+
+import org.apache.flink.util.TimeUtils;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code lakehouse demo}: the whole pipeline on the local MariaDB, with a clinic workload
+ * running against it, live progress, and a closing comparison of source and lake.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs the pipeline against a demo clinic database on the local MariaDB,",
+                "with a steady mix of inserts, updates and deletes, and compares source and lake at the end.",
+                "Needs scripts/local-services.sh to have run."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final String DATABASE = "clinic_demo";
+
+    @Option(names = "--duration", defaultValue = "60s", paramLabel = "D",
+            description = "How long the workload runs, e.g. 60s, 5min (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--rate", defaultValue = "20", paramLabel = "N", description = "Changes per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--rows", defaultValue = "200", paramLabel = "N", description = "Rows seeded per table (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--dir", defaultValue = ".lakehouse/demo", paramLabel = "DIR",
+            description = "Where the demo keeps its config, lake and checkpoints (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--mysql", defaultValue = "127.0.0.1:3306", paramLabel = "HOST:PORT", description = "The MariaDB/MySQL server.")
+    String mysql;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration runFor = TimeUtils.parseDuration(duration);
+        if (rate <= 0 || rows < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--rate must be positive and --rows not negative");
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putIfAbsent("LAKEHOUSE_CDC_PASSWORD", "lakehouse-cdc-local");
+        String adminPassword = env.getOrDefault("LAKEHOUSE_ADMIN_PASSWORD", "lakehouse-local");
+
+        Path lake = dir.resolve("lake").toAbsolutePath();
+        deleteRecursively(lake);
+        Files.createDirectories(dir);
+        Path configFile = dir.resolve("lakehouse.yaml");
+        Files.writeString(configFile, config(lake));
+        LakehouseConfig config = LakehouseConfig.parse(Files.readString(configFile), configFile.toString(), List.of(), env);
+
+        String jdbc = "jdbc:mysql://" + mysql + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000";
+        System.out.printf("Creating database %s on %s with %d rows per table...%n", DATABASE, mysql, rows);
+        try (ClinicWorkload workload = connect(jdbc, adminPassword)) {
+            workload.seed(rows);
+            PipelineJob job = PipelineJob.prepare(config);
+            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, null, false)) {
+                System.out.println("Flink web UI: " + pipeline.webUi());
+                System.out.printf("Running %s at %d changes/s; Ctrl-C ends early. Config: %s%n", runFor, rate, configFile);
+                CountDownLatch interrupted = stopOnCtrlC();
+                drive(workload, pipeline, runFor, interrupted);
+                System.out.println("Workload stopped; waiting for the last changes to be committed...");
+                boolean equal = summarize(workload, pipeline, config);
+                pipeline.cancel();
+                System.out.printf("Query the lake: ./lakehouse query --config %s \"SELECT * FROM clinic_clinic_demo_consultations LIMIT 5\"%n", configFile);
+                return equal ? 0 : 1;
+            }
+        }
+    }
+
+    private ClinicWorkload connect(String jdbc, String adminPassword) {
+        try {
+            return ClinicWorkload.create(jdbc, "lakehouse", adminPassword, DATABASE);
+        } catch (java.sql.SQLException e) {
+            throw new io.lakehousecdc.core.SetupException("Cannot prepare the demo database on " + mysql + " (" + e.getMessage()
+                    + "): run sudo scripts/local-services.sh to start and configure MariaDB", e);
+        }
+    }
+
+    private static String config(Path lake) {
+        return """
+                # Written by `lakehouse demo`; local demo settings.
+                pipeline:
+                  name: clinic-demo
+                  timezone: Asia/Jakarta
+                  checkpoint-interval: 5s
+                  web-ui-port: 0
+                sources:
+                  - id: clinic
+                    type: mysql
+                    hostname: 127.0.0.1
+                    port: 3306
+                    username: lakehouse_cdc
+                    password: ${env:LAKEHOUSE_CDC_PASSWORD}
+                    server-time-zone: UTC
+                lake:
+                  base-path: %s
+                tables:
+                  - source: clinic
+                    table: clinic_demo.doctors
+                  - source: clinic
+                    table: clinic_demo.patients
+                  - source: clinic
+                    table: clinic_demo.consultations
+                    partition-by: started_at
+                  - source: clinic
+                    table: clinic_demo.prescriptions
+                    type: COPY_ON_WRITE
+                """.formatted(lake);
+    }
+
+    private void drive(ClinicWorkload workload, EmbeddedPipeline pipeline, Duration runFor, CountDownLatch interrupted)
+            throws Exception {
+        long start = System.nanoTime();
+        long end = start + runFor.toNanos();
+        long interval = 1_000_000_000L / rate;
+        long next = start;
+        long nextReport = start + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end && interrupted.getCount() > 0) {
+            workload.step();
+            next += interval;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            if (System.nanoTime() >= nextReport) {
+                report(workload, pipeline, (System.nanoTime() - start) / 1_000_000_000L);
+                nextReport += TimeUnit.SECONDS.toNanos(5);
+            }
+            if (pipeline.status().isGloballyTerminalState()) {
+                pipeline.awaitTermination();
+            }
+        }
+    }
+
+    private static void report(ClinicWorkload workload, EmbeddedPipeline pipeline, long elapsedSeconds) throws Exception {
+        Map<String, Long> captured = pipeline.captured();
+        StringBuilder line = new StringBuilder(String.format("[%3ds] source: %d ins, %d upd, %d del | captured",
+                elapsedSeconds, workload.inserts(), workload.updates(), workload.deletes()));
+        captured.forEach((table, count) -> line.append(' ').append(shortName(table)).append('=').append(count));
+        line.append(" | lake commits");
+        for (var table : pipeline.job().tables()) {
+            var timeline = LakeCatalog.timeline(table.path(io.lakehousecdc.core.LakeZone.PROCESSED));
+            line.append(' ').append(shortName(table.name())).append('=')
+                    .append(timeline.map(t -> String.valueOf(t.completedCommits())).orElse("0"));
+        }
+        line.append(" | checkpoints ").append(pipeline.completedCheckpoints());
+        System.out.println(line);
+    }
+
+    private static String shortName(String lakeName) {
+        return lakeName.substring(lakeName.lastIndexOf('_') + 1);
+    }
+
+    /**
+     * Waits until every change made so far has been committed (two checkpoints after capture
+     * stops growing), then compares row counts of source and lake per table.
+     */
+    private static boolean summarize(ClinicWorkload workload, EmbeddedPipeline pipeline, LakehouseConfig config) throws Exception {
+        Map<String, Long> source = workload.counts();
+        Map<String, Long> before;
+        Map<String, Long> after = pipeline.captured();
+        do {
+            before = after;
+            pipeline.awaitCheckpoints(2, Duration.ofMinutes(2));
+            after = pipeline.captured();
+        } while (!after.equals(before));
+
+        Map<String, String> tables = LakeLayout.processedTables(config);
+        LakeQuery query = LakeQuery.over(tables);
+        Map<String, Long> lake = new LinkedHashMap<>();
+        for (String name : tables.keySet()) {
+            Object count = query.run("SELECT COUNT(*) FROM " + name).rows().get(0).getField(0);
+            lake.put(name, ((Number) count).longValue());
+        }
+        System.out.println();
+        System.out.printf("%-34s %12s %12s  %s%n", "table", "source rows", "lake rows", "");
+        boolean allEqual = true;
+        for (String table : ClinicWorkload.TABLES) {
+            String lakeName = "clinic_" + DATABASE + "_" + table;
+            long s = source.get(table);
+            long l = lake.getOrDefault(lakeName, 0L);
+            allEqual &= s == l;
+            System.out.printf("%-34s %12d %12d  %s%n", lakeName, s, l, s == l ? "equal" : "DIFFERENT");
+        }
+        System.out.printf("Changes made: %d inserts, %d updates, %d deletes; captured: %s%n",
+                workload.inserts(), workload.updates(), workload.deletes(), after);
+        System.out.println(allEqual ? "Source and lake agree." : "Source and lake differ.");
+        return allEqual;
+    }
+
+    private static CountDownLatch stopOnCtrlC() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            interrupted.countDown();
+            try {
+                main.join(TimeUnit.MINUTES.toMillis(3));
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        return interrupted;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

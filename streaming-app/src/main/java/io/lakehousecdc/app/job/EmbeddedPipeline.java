@@ -1,0 +1,219 @@
+package io.lakehousecdc.app.job;
+
+import io.lakehousecdc.core.PipelineOptions;
+import io.lakehousecdc.core.SetupException;
+import io.lakehousecdc.lake.LakeTable;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedValue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a {@link PipelineJob} on a Flink cluster inside this process, with the Flink web UI,
+ * checkpoints retained on cancellation so that a later run can resume from them.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+
+    private final MiniCluster cluster;
+    private final JobID jobId;
+    private final PipelineJob job;
+    private final String checkpointDir;
+
+    private EmbeddedPipeline(MiniCluster cluster, JobID jobId, PipelineJob job, String checkpointDir) {
+        this.cluster = cluster;
+        this.jobId = jobId;
+        this.job = job;
+        this.checkpointDir = checkpointDir;
+    }
+
+    /**
+     * Starts the cluster and submits the job.
+     *
+     * @param restoreFrom a checkpoint or savepoint path to resume from, {@code latest}, or null
+     */
+    public static EmbeddedPipeline start(PipelineJob job, String restoreFrom, boolean allowNonRestoredState) throws Exception {
+        Configuration global = job.global();
+        String checkpointDir = global.getOptional(PipelineOptions.CHECKPOINT_DIR)
+                .orElse(job.basePath() + (job.basePath().endsWith("/") ? "" : "/") + "_checkpoints/"
+                        + global.get(PipelineOptions.NAME));
+        String restorePath = "latest".equals(restoreFrom) ? latestCheckpoint(checkpointDir) : restoreFrom;
+
+        Configuration flink = flinkConfiguration(global, checkpointDir);
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
+        job.build(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        graph.setJobID(new JobID());
+        if (restorePath != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restorePath, allowNonRestoredState));
+        }
+
+        int slots = global.get(PipelineOptions.PARALLELISM);
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flink)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        try {
+            cluster.start();
+            JobID id = cluster.submitJob(graph).get().getJobID();
+            return new EmbeddedPipeline(cluster, id, job, checkpointDir);
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    static Configuration flinkConfiguration(Configuration global, String checkpointDir) {
+        Configuration flink = new Configuration();
+        flink.setString("pipeline.name", global.get(PipelineOptions.NAME));
+        flink.setString("pipeline.auto-generate-uids", "false");
+        flink.setString("pipeline.object-reuse", "true");
+        flink.setString("parallelism.default", String.valueOf(global.get(PipelineOptions.PARALLELISM)));
+        flink.setString("execution.checkpointing.interval", global.get(PipelineOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
+        flink.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+        flink.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        flink.setString("execution.checkpointing.timeout", "10 min");
+        flink.setString("state.checkpoints.dir", checkpointDir);
+        flink.setString("state.savepoints.dir", checkpointDir + "/savepoints");
+        flink.setString("state.checkpoints.num-retained", "3");
+        flink.setString("restart-strategy.type", "fixed-delay");
+        flink.setString("restart-strategy.fixed-delay.attempts", "3");
+        flink.setString("restart-strategy.fixed-delay.delay", "5 s");
+        flink.setString("rest.bind-address", "127.0.0.1");
+        flink.setString("rest.address", "127.0.0.1");
+        flink.setString("rest.port", String.valueOf(global.get(PipelineOptions.WEB_UI_PORT)));
+        flink.setString("taskmanager.memory.managed.size", "64m");
+        flink.setString("taskmanager.memory.network.min", "64m");
+        flink.setString("taskmanager.memory.network.max", "64m");
+        return flink;
+    }
+
+    /** The newest completed checkpoint or savepoint under {@code checkpointDir}. */
+    public static String latestCheckpoint(String checkpointDir) throws IOException {
+        org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(checkpointDir);
+        FileSystem fs = root.getFileSystem();
+        String newest = null;
+        long newestTime = Long.MIN_VALUE;
+        if (fs.exists(root)) {
+            for (FileStatus owner : fs.listStatus(root)) {
+                if (!owner.isDir()) {
+                    continue;
+                }
+                for (FileStatus candidate : fs.listStatus(owner.getPath())) {
+                    org.apache.flink.core.fs.Path metadata = new org.apache.flink.core.fs.Path(candidate.getPath(), "_metadata");
+                    if (candidate.isDir() && fs.exists(metadata)) {
+                        long time = fs.getFileStatus(metadata).getModificationTime();
+                        if (time > newestTime) {
+                            newestTime = time;
+                            newest = candidate.getPath().toString();
+                        }
+                    }
+                }
+            }
+        }
+        if (newest == null) {
+            throw new SetupException("No checkpoint or savepoint under " + checkpointDir
+                    + " to resume from: run once without --from-savepoint, or pass a path");
+        }
+        return newest;
+    }
+
+    public URI webUi() throws ExecutionException, InterruptedException {
+        return cluster.getRestAddress().get();
+    }
+
+    public JobID jobId() {
+        return jobId;
+    }
+
+    public PipelineJob job() {
+        return job;
+    }
+
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    public JobStatus status() throws ExecutionException, InterruptedException {
+        return cluster.getJobStatus(jobId).get();
+    }
+
+    /** Rows captured so far per lake table name, summed over the job's attempts since start. */
+    public Map<String, Long> captured() throws Exception {
+        Map<String, SerializedValue<OptionalFailure<Object>>> accumulators =
+                graph().getAccumulatorsSerialized();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (LakeTable table : job.tables()) {
+            SerializedValue<OptionalFailure<Object>> value = accumulators.get(ChangeRouter.CAPTURED + table.name());
+            Object count = value == null ? null
+                    : value.deserializeValue(EmbeddedPipeline.class.getClassLoader()).getUnchecked();
+            counts.put(table.name(), count == null ? 0L : ((Number) count).longValue());
+        }
+        return counts;
+    }
+
+    public long completedCheckpoints() throws Exception {
+        var stats = graph().getCheckpointStatsSnapshot();
+        return stats == null ? 0 : stats.getCounts().getNumberOfCompletedCheckpoints();
+    }
+
+    /** Waits until the job has completed {@code count} more checkpoints than now. */
+    public void awaitCheckpoints(int count, Duration timeout) throws Exception {
+        long target = completedCheckpoints() + count;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (completedCheckpoints() < target) {
+            JobStatus status = status();
+            if (status.isGloballyTerminalState()) {
+                throw new IllegalStateException("Job ended (" + status + ") while waiting for a checkpoint");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("No checkpoint completed within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private AccessExecutionGraph graph() throws Exception {
+        return cluster.getExecutionGraph(jobId).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Cancels the job; its retained checkpoints stay for a later {@code --from-savepoint latest}. */
+    public void cancel() throws Exception {
+        if (!status().isGloballyTerminalState()) {
+            cluster.cancelJob(jobId).get(60, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!status().isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Blocks until the job ends; rethrows its failure. */
+    public void awaitTermination() throws Exception {
+        cluster.requestJobResult(jobId).get().toJobExecutionResult(EmbeddedPipeline.class.getClassLoader());
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

@@ -1,0 +1,166 @@
+package io.lakehousecdc.app.job;
+
+import io.lakehousecdc.app.config.LakeLayout;
+import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.failed.FailedEventsFileSink;
+import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.FailedChange;
+import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.PipelineOptions;
+import io.lakehousecdc.core.SetupException;
+import io.lakehousecdc.core.TableId;
+import io.lakehousecdc.lake.LakeOptions;
+import io.lakehousecdc.lake.LakeTable;
+import io.lakehousecdc.lake.ProcessedZoneSink;
+import io.lakehousecdc.source.SourceOptions;
+import io.lakehousecdc.source.mysql.MySqlChangeSource;
+import io.lakehousecdc.source.mysql.MySqlSourceSettings;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.util.OutputTag;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The streaming job, assembled in a fixed sequence: validate (configuration, databases, tables),
+ * sources, normalize, sinks. {@link #prepare} does the validation and fails with one clear
+ * {@link SetupException}; {@link #build} adds the operators, each named and with a uid from
+ * {@link Uids}.
+ */
+public final class PipelineJob {
+
+    private final Configuration global;
+    private final String basePath;
+    private final List<SourcePlan> sources;
+
+    private record SourcePlan(String id, MySqlChangeSource source, List<LakeTable> tables) {}
+
+    private PipelineJob(Configuration global, String basePath, List<SourcePlan> sources) {
+        this.global = global;
+        this.basePath = basePath;
+        this.sources = sources;
+    }
+
+    /** Validates the configuration and every source and table it names. */
+    public static PipelineJob prepare(LakehouseConfig config) {
+        Configuration global = config.global();
+        String basePath = LakeLayout.basePath(global);
+        ZoneId targetZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
+
+        Map<String, List<Configuration>> tablesBySource = new LinkedHashMap<>();
+        for (Configuration table : config.tables()) {
+            tablesBySource.computeIfAbsent(table.get(LakeOptions.SOURCE), s -> new ArrayList<>()).add(table);
+        }
+        Map<String, Configuration> sourcesById = new HashMap<>();
+        config.sources().forEach(s -> sourcesById.put(s.get(SourceOptions.ID), s));
+        for (String source : tablesBySource.keySet()) {
+            if (!sourcesById.containsKey(source)) {
+                throw new SetupException("Tables name source '" + source + "', which is not in sources: add it or fix the table's source");
+            }
+        }
+        if (tablesBySource.isEmpty()) {
+            throw new SetupException("No tables to capture: list them under 'tables' in the config");
+        }
+
+        List<SourcePlan> plans = new ArrayList<>();
+        for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
+            Configuration sourceConf = sourcesById.get(entry.getKey());
+            String type = sourceConf.getOptional(SourceOptions.TYPE).orElse("").toLowerCase(Locale.ROOT);
+            if (!type.equals("mysql")) {
+                throw new SetupException("Source " + entry.getKey() + " has type '" + type
+                        + "': this version reads type mysql only");
+            }
+            List<TableId> ids = entry.getValue().stream().map(LakeLayout::tableId).toList();
+            MySqlChangeSource source = MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, targetZone);
+            List<LakeTable> tables = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                tables.add(lakeTable(source.schemas().get(i), entry.getValue().get(i), basePath));
+            }
+            plans.add(new SourcePlan(entry.getKey(), source, tables));
+        }
+        return new PipelineJob(global, basePath, plans);
+    }
+
+    private static LakeTable lakeTable(LakeSchema schema, Configuration conf, String basePath) {
+        Map<String, String> hudi = new HashMap<>();
+        conf.toMap().forEach((k, v) -> {
+            if (k.startsWith(LakeOptions.HUDI_PREFIX)) {
+                hudi.put(k.substring(LakeOptions.HUDI_PREFIX.length()), v);
+            }
+        });
+        LakeOptions.TableType type;
+        try {
+            type = conf.get(LakeOptions.TYPE);
+        } catch (IllegalArgumentException e) {
+            throw new SetupException("Table " + schema.table().sourceName() + " has type '" + conf.toMap().get("type")
+                    + "': use MERGE_ON_READ or COPY_ON_WRITE");
+        }
+        return new LakeTable(schema, basePath, type, conf.get(LakeOptions.PARTITION_BY), hudi);
+    }
+
+    static ZoneId zone(String id, String key) {
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            throw new SetupException(key + " '" + id + "' is not a time zone: use a region id such as Asia/Jakarta");
+        }
+    }
+
+    public Configuration global() {
+        return global;
+    }
+
+    public String basePath() {
+        return basePath;
+    }
+
+    public List<LakeTable> tables() {
+        return sources.stream().flatMap(s -> s.tables().stream()).toList();
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        TypeInformation<Tuple2<TableId, FailedChange>> failedType = TypeInformation.of(new TypeHint<>() {});
+        for (SourcePlan plan : sources) {
+            DataStream<ChangeRecord> changes = env
+                    .fromSource(plan.source().source(), WatermarkStrategy.noWatermarks(), "source: " + plan.id())
+                    .uid(Uids.source(plan.id()));
+
+            Map<TableId, OutputTag<RowData>> outputs = new LinkedHashMap<>();
+            for (LakeTable table : plan.tables()) {
+                outputs.put(table.schema().table(),
+                        new OutputTag<>(table.name(), InternalTypeInfo.of(table.schema().rowType())));
+            }
+            OutputTag<Tuple2<TableId, FailedChange>> failed = new OutputTag<>("failed-events", failedType);
+            SingleOutputStreamOperator<Void> routed = changes
+                    .process(new ChangeRouter(outputs, failed))
+                    .name("normalize: " + plan.id())
+                    .uid(Uids.normalize(plan.id()));
+
+            for (LakeTable table : plan.tables()) {
+                DataStream<RowData> rows = routed.getSideOutput(outputs.get(table.schema().table()));
+                ProcessedZoneSink.write(rows, table, global, Uids.processed(table.name()));
+            }
+            routed.getSideOutput(failed)
+                    .addSink(new FailedEventsFileSink(basePath, plan.id()))
+                    .name("failed events: " + plan.id())
+                    .uid(Uids.failedEvents(plan.id()));
+        }
+    }
+}
