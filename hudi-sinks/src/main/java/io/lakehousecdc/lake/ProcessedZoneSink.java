@@ -81,8 +81,10 @@ public final class ProcessedZoneSink {
         options.put("write.bucket_assign.tasks", String.valueOf(parallelism));
         options.put("compaction.tasks", "1");
         options.put("compaction.delta_commits", String.valueOf(lakeConf.get(LakeOptions.COMPACTION_DELTA_COMMITS)));
-        options.put("write.task.max.size", String.valueOf(bufferMb));
-        options.put("write.merge.max_memory", String.valueOf(Math.max(8, bufferMb / 4)));
+        int mergeMb = Math.max(16, bufferMb / 4);
+        // Hudi sets aside a fixed 100 MiB for its merge reader on top of the merge memory.
+        options.put("write.task.max.size", String.valueOf(bufferMb + mergeMb + 100));
+        options.put("write.merge.max_memory", String.valueOf(mergeMb));
         options.put("write.batch.size", String.valueOf(Math.max(4, bufferMb / 4)));
         options.put("compaction.max_memory", String.valueOf(Math.max(16, bufferMb / 2)));
         // Partition values are WIB wall-clock values stored as if UTC, so UTC formatting yields the WIB day.

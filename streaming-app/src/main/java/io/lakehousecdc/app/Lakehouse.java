@@ -18,6 +18,8 @@ import java.io.PrintWriter;
 public final class Lakehouse {
 
     public static void main(String[] args) {
+        // The binlog client logs through java.util.logging; send it to the same log file.
+        System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
         System.exit(execute(args));
     }
 

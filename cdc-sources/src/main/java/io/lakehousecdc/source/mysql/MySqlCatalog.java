@@ -31,14 +31,17 @@ final class MySqlCatalog {
         this.settings = settings;
     }
 
-    List<MySqlTable> inspect(List<TableId> tableIds, TimeZonePolicy zones) {
+    /** What the server says about the captured tables, and where its binlog stood when asked. */
+    record Inspection(List<MySqlTable> tables, long binlogPosition) {}
+
+    Inspection inspect(List<TableId> tableIds, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkBinlog(connection);
             List<MySqlTable> tables = new ArrayList<>();
             for (TableId id : tableIds) {
                 tables.add(describe(connection, id, zones));
             }
-            return tables;
+            return new Inspection(tables, binlogPosition(connection));
         } catch (SQLException e) {
             throw new SetupException(settings.describe() + ": " + oneLine(e) + "; check that the server is healthy", e);
         }
@@ -74,6 +77,17 @@ final class MySqlCatalog {
                     + format + ", row image " + rowImage
                     + ": set log_bin=ON, binlog_format=ROW, binlog_row_image=FULL and restart it"
                     + " (scripts/local-services.sh does this for a local server)");
+        }
+    }
+
+    /** The current end of the binlog, encoded as a {@code _cdc_seq} value. */
+    private long binlogPosition(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+            if (!rs.next()) {
+                throw new SetupException(settings.describe() + " reports no binlog position (SHOW MASTER STATUS is empty)"
+                        + ": enable log_bin and grant REPLICATION CLIENT to user '" + settings.username() + "'");
+            }
+            return BinlogPositions.encode(rs.getString(1), rs.getLong(2), 0);
         }
     }
 

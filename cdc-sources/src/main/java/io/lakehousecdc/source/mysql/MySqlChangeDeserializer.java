@@ -26,22 +26,27 @@ import java.util.Map;
  * types, times in the target zone, and the metadata columns filled. A change that cannot be
  * converted is emitted as a failed record carrying the raw event, never dropped.
  *
- * <p>Ordering: {@code _cdc_seq} is {@code binlogFileIndex << 32 | (eventPosition + rowInEvent)}.
- * A rows event is longer than the number of rows it holds, so position + row index stays below
- * the next event's position and the value increases strictly within and across files.
+ * <p>Ordering: a binlog change's {@code _cdc_seq} is its {@link BinlogPositions binlog position}.
+ * Snapshot rows all get the position the binlog had just before the job started reading, less
+ * one: below every change read afterwards, above every change an earlier job wrote. The source
+ * runs without snapshot backfill, so a change made while a chunk was being read is delivered
+ * again after the snapshot; since it sorts after the snapshot row, the lake ends up the same
+ * whether or not the snapshot already saw it.
  */
 final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<ChangeRecord> {
     private static final long serialVersionUID = 1L;
 
     private final List<MySqlTable> tables;
     private final TimeZonePolicy zones;
+    private final long snapshotSeq;
     private transient Map<String, TableState> byName;
     private transient String lastBinlogFile;
     private transient long lastBinlogIndex;
 
-    MySqlChangeDeserializer(List<MySqlTable> tables, TimeZonePolicy zones) {
+    MySqlChangeDeserializer(List<MySqlTable> tables, TimeZonePolicy zones, long binlogPositionAtStart) {
         this.tables = List.copyOf(tables);
         this.zones = zones;
+        this.snapshotSeq = binlogPositionAtStart - 1;
     }
 
     @Override
@@ -54,7 +59,7 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
         if (table == null) {
             return;
         }
-        long position = position(source);
+        long position = "r".equals(value.getString("op")) ? snapshotSeq : position(source);
         try {
             out.collect(convert(table, value, source, position));
         } catch (RuntimeException e) {
@@ -101,10 +106,10 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
             return 0L;
         }
         if (!file.equals(lastBinlogFile)) {
-            lastBinlogIndex = Long.parseLong(file.substring(file.lastIndexOf('.') + 1));
+            lastBinlogIndex = BinlogPositions.fileIndex(file);
             lastBinlogFile = file;
         }
-        return lastBinlogIndex << 32 | (pos + (row == null ? 0 : row));
+        return BinlogPositions.encode(lastBinlogIndex, pos, row == null ? 0 : row);
     }
 
     private TableState table(String database, String table) {

@@ -27,10 +27,12 @@ public final class MySqlChangeSource {
     private final MySqlSourceSettings settings;
     private final List<MySqlTable> tables;
     private final TimeZonePolicy zones;
+    private final long binlogPositionAtStart;
 
-    private MySqlChangeSource(MySqlSourceSettings settings, List<MySqlTable> tables, TimeZonePolicy zones) {
+    private MySqlChangeSource(MySqlSourceSettings settings, MySqlCatalog.Inspection inspection, TimeZonePolicy zones) {
         this.settings = settings;
-        this.tables = tables;
+        this.tables = inspection.tables();
+        this.binlogPositionAtStart = inspection.binlogPosition();
         this.zones = zones;
     }
 
@@ -68,8 +70,11 @@ public final class MySqlChangeSource {
                 .splitSize(settings.chunkSize())
                 .startupOptions(StartupOptions.initial())
                 .includeSchemaChanges(false)
+                // Changes made while a chunk is read are replayed after the snapshot instead of
+                // being merged into it; the lake's ordering by position makes the replay harmless.
+                .skipSnapshotBackfill(true)
                 .debeziumProperties(debezium)
-                .deserializer(new MySqlChangeDeserializer(tables, zones))
+                .deserializer(new MySqlChangeDeserializer(tables, zones, binlogPositionAtStart))
                 .build();
     }
 }
