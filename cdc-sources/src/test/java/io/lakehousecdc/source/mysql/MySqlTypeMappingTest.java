@@ -1,0 +1,149 @@
+package io.lakehousecdc.source.mysql;
+
+import io.lakehousecdc.core.TimeZonePolicy;
+
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.BooleanType;
+import org.apache.flink.table.types.logical.DateType;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.DoubleType;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.SmallIntType;
+import org.apache.flink.table.types.logical.TimeType;
+import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.TinyIntType;
+import org.apache.flink.table.types.logical.VarBinaryType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MySqlTypeMappingTest {
+
+    private final TimeZonePolicy zones = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
+
+    private MySqlTypeMapping.Mapped map(String dataType, String columnType, long precision, int scale, int fsp) {
+        return MySqlTypeMapping.map(new MySqlColumn("c", dataType, columnType, precision, scale, fsp, true), zones);
+    }
+
+    private LogicalType type(String dataType, String columnType, long precision, int scale, int fsp) {
+        return map(dataType, columnType, precision, scale, fsp).type();
+    }
+
+    @Test
+    void integersWidenWhenUnsigned() {
+        assertThat(type("tinyint", "tinyint(4)", 3, 0, 0)).isEqualTo(new TinyIntType());
+        assertThat(type("tinyint", "tinyint(3) unsigned", 3, 0, 0)).isEqualTo(new SmallIntType());
+        assertThat(type("smallint", "smallint(5) unsigned", 5, 0, 0)).isEqualTo(new IntType());
+        assertThat(type("mediumint", "mediumint(8) unsigned", 7, 0, 0)).isEqualTo(new IntType());
+        assertThat(type("int", "int(11)", 10, 0, 0)).isEqualTo(new IntType());
+        assertThat(type("int", "int(10) unsigned", 10, 0, 0)).isEqualTo(new BigIntType());
+        assertThat(type("bigint", "bigint(20)", 19, 0, 0)).isEqualTo(new BigIntType());
+        assertThat(type("bigint", "bigint(20) unsigned", 20, 0, 0)).isEqualTo(new DecimalType(20, 0));
+    }
+
+    @Test
+    void integerValuesConvertFromDebeziumsBoxes() {
+        assertThat(map("tinyint", "tinyint(4)", 3, 0, 0).converter().convert((short) -128)).isEqualTo((byte) -128);
+        assertThat(map("int", "int(10) unsigned", 10, 0, 0).converter().convert(4_294_967_295L)).isEqualTo(4_294_967_295L);
+        assertThat(map("bigint", "bigint(20) unsigned", 20, 0, 0).converter().convert(new BigDecimal("18446744073709551615")))
+                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("18446744073709551615"), 20, 0));
+    }
+
+    @Test
+    void decimalsKeepPrecisionAndScaleOrBecomeTextBeyondThirtyEight() {
+        MySqlTypeMapping.Mapped money = map("decimal", "decimal(10,2)", 10, 2, 0);
+        assertThat(money.type()).isEqualTo(new DecimalType(10, 2));
+        assertThat(money.converter().convert(new BigDecimal("12345678.90")))
+                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("12345678.90"), 10, 2));
+        assertThatThrownBy(() -> money.converter().convert(new BigDecimal("123456789012.00")))
+                .hasMessageContaining("does not fit");
+
+        MySqlTypeMapping.Mapped wide = map("decimal", "decimal(65,30)", 65, 30, 0);
+        assertThat(wide.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        String value = "12345678901234567890123456789012345.123456789012345678901234567890";
+        assertThat(wide.converter().convert(new BigDecimal(value))).isEqualTo(StringData.fromString(value));
+    }
+
+    @Test
+    void textAndBinaryTypes() {
+        assertThat(map("varchar", "varchar(20)", 20, 0, 0).converter().convert("héllo 👋"))
+                .isEqualTo(StringData.fromString("héllo 👋"));
+        assertThat(type("enum", "enum('a','b')", 1, 0, 0)).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        assertThat(type("json", "json", 0, 0, 0)).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        MySqlTypeMapping.Mapped blob = map("blob", "blob", 65535, 0, 0);
+        assertThat(blob.type()).isEqualTo(new VarBinaryType(VarBinaryType.MAX_LENGTH));
+        assertThat((byte[]) blob.converter().convert(ByteBuffer.wrap(new byte[] {1, 2, 3}))).containsExactly(1, 2, 3);
+        assertThat(type("bit", "bit(1)", 1, 0, 0)).isEqualTo(new BooleanType());
+        assertThat(type("double", "double", 22, 0, 0)).isEqualTo(new DoubleType());
+    }
+
+    @Test
+    void datetimeIsWallClockOfTheSourceZoneAndBecomesWib() {
+        MySqlTypeMapping.Mapped datetime = map("datetime", "datetime", 0, 0, 0);
+        assertThat(datetime.type()).isEqualTo(new TimestampType(3));
+        long wallClockMillis = LocalDateTime.parse("2024-01-01T17:30:00").toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        assertThat(((TimestampData) datetime.converter().convert(wallClockMillis)).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-01-02T00:30:00"));
+
+        MySqlTypeMapping.Mapped micros = map("datetime", "datetime(6)", 0, 0, 6);
+        assertThat(micros.type()).isEqualTo(new TimestampType(6));
+        assertThat(((TimestampData) micros.converter().convert(wallClockMillis * 1000 + 654_321)).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-01-02T00:30:00.654321"));
+    }
+
+    @Test
+    void timestampIsAnInstantAndBecomesWib() {
+        MySqlTypeMapping.Mapped timestamp = map("timestamp", "timestamp(6)", 0, 0, 6);
+        assertThat(timestamp.type()).isEqualTo(new TimestampType(6));
+        assertThat(((TimestampData) timestamp.converter().convert("2024-05-01T20:15:30.000123Z")).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-05-02T03:15:30.000123"));
+        assertThat(type("timestamp", "timestamp", 0, 0, 0)).isEqualTo(new TimestampType(3));
+    }
+
+    @Test
+    void dateStaysADateAndTimeStaysATime() {
+        MySqlTypeMapping.Mapped date = map("date", "date", 0, 0, 0);
+        assertThat(date.type()).isEqualTo(new DateType());
+        assertThat(date.converter().convert(19_723)).isEqualTo(19_723);
+
+        MySqlTypeMapping.Mapped time = map("time", "time", 0, 0, 0);
+        assertThat(time.type()).isEqualTo(new TimeType(3));
+        assertThat(time.converter().convert(3_723_000_000L)).isEqualTo(3_723_000);
+        assertThatThrownBy(() -> time.converter().convert(90_000_000_000L)).hasMessageContaining("outside");
+
+        MySqlTypeMapping.Mapped fine = map("time", "time(6)", 0, 0, 6);
+        assertThat(fine.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        assertThat(fine.converter().convert(-(3_600_000_000L * 100 + 1))).isEqualTo(StringData.fromString("-100:00:00.000001"));
+    }
+
+    @Test
+    void unsupportedTypesAreNamed() {
+        assertThatThrownBy(() -> type("geometry", "geometry", 0, 0, 0)).hasMessageContaining("geometry");
+    }
+
+    @Test
+    void isoInstantsParseLikeJavaTime() {
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextInt(2_000_000_000) * (random.nextBoolean() ? 1L : -1L) / 2,
+                    random.nextInt(1_000_000) * 1000L);
+            String text = instant.toString();
+            assertThat(IsoTimestamps.instantToTarget(text, zones).toLocalDateTime()).as(text)
+                    .isEqualTo(LocalDateTime.ofInstant(instant, TimeZonePolicy.WIB));
+        }
+        assertThat(IsoTimestamps.instantToTarget("2024-05-01T20:15:30+02:00", zones).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-05-02T01:15:30"));
+    }
+}
