@@ -36,8 +36,6 @@ import java.util.stream.Stream;
                 "Needs scripts/local-services.sh to have run."})
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final String DATABASE = "clinic_demo";
-
     @Option(names = "--duration", defaultValue = "60s", paramLabel = "D",
             description = "How long the workload runs, e.g. 60s, 5min (default: ${DEFAULT-VALUE}).")
     String duration;
@@ -54,6 +52,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--mysql", defaultValue = "127.0.0.1:3306", paramLabel = "HOST:PORT", description = "The MariaDB/MySQL server.")
     String mysql;
+
+    @Option(names = "--database", defaultValue = "clinic_demo", paramLabel = "NAME",
+            description = "Demo database to create (dropped first if it exists; default: ${DEFAULT-VALUE}).")
+    String database;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
@@ -72,11 +74,11 @@ public final class DemoCommand implements Callable<Integer> {
         deleteRecursively(lake);
         Files.createDirectories(dir);
         Path configFile = dir.resolve("lakehouse.yaml");
-        Files.writeString(configFile, config(lake));
+        Files.writeString(configFile, config(lake, mysql, database));
         LakehouseConfig config = LakehouseConfig.parse(Files.readString(configFile), configFile.toString(), List.of(), env);
 
         String jdbc = "jdbc:mysql://" + mysql + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000";
-        System.out.printf("Creating database %s on %s with %d rows per table...%n", DATABASE, mysql, rows);
+        System.out.printf("Creating database %s on %s with %d rows per table...%n", database, mysql, rows);
         try (ClinicWorkload workload = connect(jdbc, adminPassword)) {
             workload.seed(rows);
             PipelineJob job = PipelineJob.prepare(config);
@@ -88,7 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("Workload stopped; waiting for the last changes to be committed...");
                 boolean equal = summarize(workload, pipeline, config);
                 pipeline.cancel();
-                System.out.printf("Query the lake: ./lakehouse query --config %s \"SELECT * FROM clinic_clinic_demo_consultations LIMIT 5\"%n", configFile);
+                System.out.printf("Query the lake: ./lakehouse query --config %s \"SELECT * FROM clinic_%s_consultations LIMIT 5\"%n",
+                        configFile, database.toLowerCase(java.util.Locale.ROOT));
                 return equal ? 0 : 1;
             }
         }
@@ -96,14 +99,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     private ClinicWorkload connect(String jdbc, String adminPassword) {
         try {
-            return ClinicWorkload.create(jdbc, "lakehouse", adminPassword, DATABASE);
+            return ClinicWorkload.create(jdbc, "lakehouse", adminPassword, database);
         } catch (java.sql.SQLException e) {
             throw new io.lakehousecdc.core.SetupException("Cannot prepare the demo database on " + mysql + " (" + e.getMessage()
                     + "): run sudo scripts/local-services.sh to start and configure MariaDB", e);
         }
     }
 
-    private static String config(Path lake) {
+    private static String config(Path lake, String mysql, String database) {
+        String host = mysql.substring(0, mysql.lastIndexOf(':'));
+        String port = mysql.substring(mysql.lastIndexOf(':') + 1);
         return """
                 # Written by `lakehouse demo`; local demo settings.
                 pipeline:
@@ -114,8 +119,8 @@ public final class DemoCommand implements Callable<Integer> {
                 sources:
                   - id: clinic
                     type: mysql
-                    hostname: 127.0.0.1
-                    port: 3306
+                    hostname: %s
+                    port: %s
                     username: lakehouse_cdc
                     password: ${env:LAKEHOUSE_CDC_PASSWORD}
                     server-time-zone: UTC
@@ -123,16 +128,16 @@ public final class DemoCommand implements Callable<Integer> {
                   base-path: %s
                 tables:
                   - source: clinic
-                    table: clinic_demo.doctors
+                    table: %s.doctors
                   - source: clinic
-                    table: clinic_demo.patients
+                    table: %s.patients
                   - source: clinic
-                    table: clinic_demo.consultations
+                    table: %s.consultations
                     partition-by: started_at
                   - source: clinic
-                    table: clinic_demo.prescriptions
+                    table: %s.prescriptions
                     type: COPY_ON_WRITE
-                """.formatted(lake);
+                """.formatted(host, port, lake, database, database, database, database);
     }
 
     private void drive(ClinicWorkload workload, EmbeddedPipeline pipeline, Duration runFor, CountDownLatch interrupted)
@@ -182,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
      * Waits until every change made so far has been committed (two checkpoints after capture
      * stops growing), then compares row counts of source and lake per table.
      */
-    private static boolean summarize(ClinicWorkload workload, EmbeddedPipeline pipeline, LakehouseConfig config) throws Exception {
+    private boolean summarize(ClinicWorkload workload, EmbeddedPipeline pipeline, LakehouseConfig config) throws Exception {
         Map<String, Long> source = workload.counts();
         Map<String, Long> before;
         Map<String, Long> after = pipeline.captured();
@@ -203,7 +208,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("%-34s %12s %12s  %s%n", "table", "source rows", "lake rows", "");
         boolean allEqual = true;
         for (String table : ClinicWorkload.TABLES) {
-            String lakeName = "clinic_" + DATABASE + "_" + table;
+            String lakeName = "clinic_" + database.toLowerCase(java.util.Locale.ROOT) + "_" + table;
             long s = source.get(table);
             long l = lake.getOrDefault(lakeName, 0L);
             allEqual &= s == l;
