@@ -7,11 +7,16 @@ import org.apache.flink.table.types.DataType;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.TableSchemaResolver;
+import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.table.timeline.HoodieActiveTimeline;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.exception.TableNotFoundException;
 import org.apache.hudi.util.AvroSchemaConverter;
 
+import java.io.IOException;
+import java.text.ParseException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,20 +29,47 @@ public final class LakeCatalog {
 
     private LakeCatalog() {}
 
-    /** Facts about a lake table's commits. */
-    public record Timeline(HoodieTableType type, int completedCommits, Optional<String> lastCommit) {}
+    /**
+     * A completed write to a lake table.
+     *
+     * @param instant Hudi's instant time
+     * @param startedAt when it began, from its instant time
+     * @param changes rows inserted, updated or deleted by it
+     */
+    public record Commit(String instant, Instant startedAt, long changes) {}
 
-    /** The table's completed commits, or empty if nothing has been committed at {@code path} yet. */
-    public static Optional<Timeline> timeline(String path) {
+    /**
+     * The table's completed writes (not compactions), oldest first, as far back as Hudi's active
+     * timeline reaches; empty if nothing has been committed at {@code path} yet.
+     */
+    public static List<Commit> writeCommits(String path) {
         Optional<HoodieTableMetaClient> meta = metaClient(path);
         if (meta.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
-        HoodieTimeline completed = meta.get().getCommitsTimeline().filterCompletedInstants();
-        return Optional.of(new Timeline(
-                meta.get().getTableType(),
-                completed.countInstants(),
-                completed.lastInstant().toJavaOptional().map(HoodieInstant::getTimestamp)));
+        HoodieTableMetaClient client = meta.get();
+        String writeAction = client.getTableType() == HoodieTableType.MERGE_ON_READ
+                ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
+        HoodieTimeline timeline = client.getCommitsTimeline().filterCompletedInstants();
+        List<Commit> commits = new ArrayList<>();
+        for (HoodieInstant instant : timeline.getInstants()) {
+            if (!instant.getAction().equals(writeAction)) {
+                continue;
+            }
+            try {
+                HoodieCommitMetadata metadata = HoodieCommitMetadata.fromBytes(
+                        timeline.getInstantDetails(instant).get(), HoodieCommitMetadata.class);
+                long changes = metadata.getPartitionToWriteStats().values().stream()
+                        .flatMap(List::stream)
+                        .mapToLong(w -> w.getNumInserts() + w.getNumUpdateWrites() + w.getNumDeletes())
+                        .sum();
+                Instant at = HoodieActiveTimeline.parseDateFromInstantTime(instant.getTimestamp()).toInstant();
+                commits.add(new Commit(instant.getTimestamp(), at, changes));
+            } catch (IOException | ParseException e) {
+                throw new IllegalStateException("Cannot read commit " + instant + " of lake table at " + path, e);
+            }
+        }
+        return commits;
     }
 
     /**

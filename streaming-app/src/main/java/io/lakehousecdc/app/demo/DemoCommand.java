@@ -5,6 +5,7 @@ import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
+import io.lakehousecdc.core.LakeZone;
 import io.lakehousecdc.lake.LakeCatalog;
 
 import org.apache.flink.util.TimeUtils;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -147,6 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
         long interval = 1_000_000_000L / rate;
         long next = start;
         long nextReport = start + TimeUnit.SECONDS.toNanos(5);
+        Map<String, Map<String, Long>> committed = new HashMap<>();
         while (System.nanoTime() < end && interrupted.getCount() > 0) {
             workload.step();
             next += interval;
@@ -155,7 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             if (System.nanoTime() >= nextReport) {
-                report(workload, pipeline, (System.nanoTime() - start) / 1_000_000_000L);
+                report(workload, pipeline, (System.nanoTime() - start) / 1_000_000_000L, committed);
                 nextReport += TimeUnit.SECONDS.toNanos(5);
             }
             if (pipeline.status().isGloballyTerminalState()) {
@@ -164,19 +167,27 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(ClinicWorkload workload, EmbeddedPipeline pipeline, long elapsedSeconds) throws Exception {
+    /**
+     * One progress line per table: rows captured from the binlog, rows committed to the lake,
+     * and how long ago the last commit was.
+     */
+    private static void report(ClinicWorkload workload, EmbeddedPipeline pipeline, long elapsedSeconds,
+            Map<String, Map<String, Long>> committedByTable) throws Exception {
+        System.out.printf("[%3ds] source changes: %d inserts, %d updates, %d deletes; checkpoints: %d%n", elapsedSeconds,
+                workload.inserts(), workload.updates(), workload.deletes(), pipeline.completedCheckpoints());
         Map<String, Long> captured = pipeline.captured();
-        StringBuilder line = new StringBuilder(String.format("[%3ds] source: %d ins, %d upd, %d del | captured",
-                elapsedSeconds, workload.inserts(), workload.updates(), workload.deletes()));
-        captured.forEach((table, count) -> line.append(' ').append(shortName(table)).append('=').append(count));
-        line.append(" | lake commits");
         for (var table : pipeline.job().tables()) {
-            var timeline = LakeCatalog.timeline(table.path(io.lakehousecdc.core.LakeZone.PROCESSED));
-            line.append(' ').append(shortName(table.name())).append('=')
-                    .append(timeline.map(t -> String.valueOf(t.completedCommits())).orElse("0"));
+            Map<String, Long> committed = committedByTable.computeIfAbsent(table.name(), t -> new HashMap<>());
+            Instant last = null;
+            for (LakeCatalog.Commit commit : LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED))) {
+                committed.put(commit.instant(), commit.changes());
+                last = commit.startedAt();
+            }
+            long total = committed.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf("       %-15s captured %6d  committed %6d  last commit %s%n", shortName(table.name()),
+                    captured.getOrDefault(table.name(), 0L), total,
+                    last == null ? "none yet" : Duration.between(last, Instant.now()).toSeconds() + "s ago");
         }
-        line.append(" | checkpoints ").append(pipeline.completedCheckpoints());
-        System.out.println(line);
     }
 
     private static String shortName(String lakeName) {

@@ -101,6 +101,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
         flink.setString("rest.bind-address", "127.0.0.1");
         flink.setString("rest.address", "127.0.0.1");
         flink.setString("rest.port", String.valueOf(global.get(PipelineOptions.WEB_UI_PORT)));
+        // Accumulators (the captured-row counts) travel with heartbeats; keep them fresh.
+        flink.setString("heartbeat.interval", "2000");
         flink.setString("taskmanager.memory.managed.size", "64m");
         flink.setString("taskmanager.memory.network.min", "64m");
         flink.setString("taskmanager.memory.network.max", "64m");
