@@ -27,22 +27,22 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineJob job = PipelineJob.prepare(options.load());
-        EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState);
-        Thread stopper = new Thread(() -> {
-            try {
-                pipeline.cancel();
-                pipeline.close();
-            } catch (Exception e) {
-                System.err.println("error: stopping the job failed: " + Lakehouse.oneLine(e));
+        StopSignal stop = StopSignal.install();
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState)) {
+            System.out.println("Flink web UI: " + pipeline.webUi());
+            System.out.println("Job " + pipeline.jobId() + " is running " + job.tables().size() + " tables; Ctrl-C stops it.");
+            System.out.println("Checkpoints: " + pipeline.checkpointDir() + " (resume with --from-savepoint latest)");
+            while (!pipeline.status().isGloballyTerminalState()) {
+                if (stop.await(1000)) {
+                    System.out.println("Stopping; the job resumes from its last checkpoint with --from-savepoint latest.");
+                    pipeline.cancel();
+                    return 0;
+                }
             }
-        });
-        Runtime.getRuntime().addShutdownHook(stopper);
-        System.out.println("Flink web UI: " + pipeline.webUi());
-        System.out.println("Job " + pipeline.jobId() + " is running " + job.tables().size() + " tables; Ctrl-C stops it.");
-        System.out.println("Checkpoints: " + pipeline.checkpointDir() + " (resume with --from-savepoint latest)");
-        pipeline.awaitTermination();
-        Runtime.getRuntime().removeShutdownHook(stopper);
-        pipeline.close();
-        return 0;
+            pipeline.awaitTermination();
+            return 0;
+        } finally {
+            stop.finished();
+        }
     }
 }

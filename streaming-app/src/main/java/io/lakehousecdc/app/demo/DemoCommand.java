@@ -1,5 +1,6 @@
 package io.lakehousecdc.app.demo;
 
+import io.lakehousecdc.app.StopSignal;
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -84,17 +84,19 @@ public final class DemoCommand implements Callable<Integer> {
         try (ClinicWorkload workload = connect(jdbc, adminPassword)) {
             workload.seed(rows);
             PipelineJob job = PipelineJob.prepare(config);
+            StopSignal stop = StopSignal.install();
             try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, null, false)) {
                 System.out.println("Flink web UI: " + pipeline.webUi());
                 System.out.printf("Running %s at %d changes/s; Ctrl-C ends early. Config: %s%n", runFor, rate, configFile);
-                CountDownLatch interrupted = stopOnCtrlC();
-                drive(workload, pipeline, runFor, interrupted);
+                drive(workload, pipeline, runFor, stop);
                 System.out.println("Workload stopped; waiting for the last changes to be committed...");
                 boolean equal = summarize(workload, pipeline, config);
                 pipeline.cancel();
                 System.out.printf("Query the lake: ./lakehouse query --config %s \"SELECT * FROM clinic_%s_consultations LIMIT 5\"%n",
                         configFile, database.toLowerCase(java.util.Locale.ROOT));
                 return equal ? 0 : 1;
+            } finally {
+                stop.finished();
             }
         }
     }
@@ -142,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
                 """.formatted(host, port, lake, database, database, database, database);
     }
 
-    private void drive(ClinicWorkload workload, EmbeddedPipeline pipeline, Duration runFor, CountDownLatch interrupted)
+    private void drive(ClinicWorkload workload, EmbeddedPipeline pipeline, Duration runFor, StopSignal stop)
             throws Exception {
         long start = System.nanoTime();
         long end = start + runFor.toNanos();
@@ -150,7 +152,7 @@ public final class DemoCommand implements Callable<Integer> {
         long next = start;
         long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         Map<String, Map<String, Long>> committed = new HashMap<>();
-        while (System.nanoTime() < end && interrupted.getCount() > 0) {
+        while (System.nanoTime() < end && !stop.isRequested()) {
             workload.step();
             next += interval;
             long wait = next - System.nanoTime();
@@ -229,20 +231,6 @@ public final class DemoCommand implements Callable<Integer> {
                 workload.inserts(), workload.updates(), workload.deletes(), after);
         System.out.println(allEqual ? "Source and lake agree." : "Source and lake differ.");
         return allEqual;
-    }
-
-    private static CountDownLatch stopOnCtrlC() {
-        CountDownLatch interrupted = new CountDownLatch(1);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            interrupted.countDown();
-            try {
-                main.join(TimeUnit.MINUTES.toMillis(3));
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        return interrupted;
     }
 
     private static void deleteRecursively(Path path) throws IOException {
