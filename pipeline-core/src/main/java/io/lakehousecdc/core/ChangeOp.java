@@ -9,16 +9,10 @@ public enum ChangeOp {
     UPDATE("u"),
     DELETE("d");
 
-    private final String code;
     private final StringData codeData;
 
     ChangeOp(String code) {
-        this.code = code;
         this.codeData = StringData.fromString(code);
-    }
-
-    public String code() {
-        return code;
     }
 
     /** The code as Flink string data, shared so that rows need not allocate it. */

@@ -73,10 +73,6 @@ public final class LakeSchema implements Serializable {
         return primaryKey;
     }
 
-    public int sourceColumnCount() {
-        return sourceColumns;
-    }
-
     /** Index of the first metadata column, {@code _cdc_op}; the others follow in declared order. */
     public int metadataOffset() {
         return sourceColumns;

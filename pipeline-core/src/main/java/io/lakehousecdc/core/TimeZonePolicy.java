@@ -50,14 +50,6 @@ public final class TimeZonePolicy implements Serializable {
         return new TimeZonePolicy(sourceZone, targetZone);
     }
 
-    public ZoneId sourceZone() {
-        return sourceZone;
-    }
-
-    public ZoneId targetZone() {
-        return targetZone;
-    }
-
     /** An instant, given as epoch seconds and nanos of second, as target wall-clock time. */
     public TimestampData instantToTarget(long epochSecond, int nanoOfSecond) {
         long local = epochSecond + target().offsetAtInstant(epochSecond);

@@ -119,8 +119,8 @@ final class MySqlCatalog {
         for (MySqlColumn column : columns) {
             MySqlTypeMapping.Mapped mapped;
             try {
-                boolean isKey = key.contains(column.name());
-                mapped = MySqlTypeMapping.map(isKey ? notNull(column) : nullable(column), zones);
+                // Non-key columns are nullable in the lake, so that a dropped column can keep its history.
+                mapped = MySqlTypeMapping.map(column.withNullable(!key.contains(column.name())), zones);
             } catch (IllegalArgumentException e) {
                 throw new SetupException("Column " + qualified + "." + column.name() + ": " + e.getMessage()
                         + "; exclude the table or change the column type");
@@ -130,15 +130,6 @@ final class MySqlCatalog {
             converters.add(mapped.converter());
         }
         return new MySqlTable(id, LakeSchema.of(id, fields, key), names, converters);
-    }
-
-    /** Non-key columns are nullable in the lake, so that a dropped column can keep its history. */
-    private static MySqlColumn nullable(MySqlColumn c) {
-        return new MySqlColumn(c.name(), c.dataType(), c.columnType(), c.precision(), c.scale(), c.fractionalSeconds(), true);
-    }
-
-    private static MySqlColumn notNull(MySqlColumn c) {
-        return new MySqlColumn(c.name(), c.dataType(), c.columnType(), c.precision(), c.scale(), c.fractionalSeconds(), false);
     }
 
     private static List<MySqlColumn> columns(Connection connection, String database, String table) throws SQLException {

@@ -39,7 +39,8 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
     private final List<MySqlTable> tables;
     private final TimeZonePolicy zones;
     private final long snapshotSeq;
-    private transient Map<String, TableState> byName;
+    /** Captured tables by Debezium topic; null values mark topics of tables not captured. */
+    private transient Map<String, TableState> byTopic;
     private transient String lastBinlogFile;
     private transient long lastBinlogIndex;
 
@@ -55,7 +56,7 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
             return; // heartbeats, transaction markers: nothing to write
         }
         Struct source = value.getStruct("source");
-        TableState table = table(source.getString("db"), source.getString("table"));
+        TableState table = table(record.topic(), source);
         if (table == null) {
             return;
         }
@@ -112,14 +113,24 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
         return BinlogPositions.encode(lastBinlogIndex, pos, row == null ? 0 : row);
     }
 
-    private TableState table(String database, String table) {
-        if (byName == null) {
-            byName = new HashMap<>();
-            for (MySqlTable t : tables) {
-                byName.put(t.id().database() + "." + t.id().table(), new TableState(t));
-            }
+    /**
+     * The table a record belongs to. Debezium gives every record of a table the same topic name,
+     * so the topic is the per-record key and the database/table lookup runs once per table.
+     */
+    private TableState table(String topic, Struct source) {
+        if (byTopic == null) {
+            byTopic = new HashMap<>();
         }
-        return byName.get(database + "." + table);
+        if (!byTopic.containsKey(topic)) {
+            String database = source.getString("db");
+            String name = source.getString("table");
+            byTopic.put(topic, tables.stream()
+                    .filter(t -> t.id().database().equals(database) && t.id().table().equals(name))
+                    .findFirst()
+                    .map(TableState::new)
+                    .orElse(null));
+        }
+        return byTopic.get(topic);
     }
 
     private static String describe(RuntimeException e) {

@@ -18,6 +18,10 @@ record MySqlColumn(
         String name, String dataType, String columnType, long precision, int scale, int fractionalSeconds, boolean nullable)
         implements Serializable {
 
+    MySqlColumn withNullable(boolean isNullable) {
+        return new MySqlColumn(name, dataType, columnType, precision, scale, fractionalSeconds, isNullable);
+    }
+
     boolean unsigned() {
         return columnType.toLowerCase(Locale.ROOT).contains("unsigned");
     }

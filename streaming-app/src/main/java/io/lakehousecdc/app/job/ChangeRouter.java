@@ -15,7 +15,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,9 +56,5 @@ final class ChangeRouter extends ProcessFunction<ChangeRecord, Void> {
         change.row().setRowKind(change.op() == ChangeOp.DELETE ? RowKind.DELETE : RowKind.INSERT);
         ctx.output(outputs.get(change.table()), change.row());
         captured.get(change.table()).add(1L);
-    }
-
-    static List<String> counterNames(List<TableId> tables) {
-        return tables.stream().map(t -> CAPTURED + t.lakeName()).toList();
     }
 }

@@ -110,7 +110,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     /** The newest completed checkpoint or savepoint under {@code checkpointDir}. */
-    public static String latestCheckpoint(String checkpointDir) throws IOException {
+    private static String latestCheckpoint(String checkpointDir) throws IOException {
         org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(checkpointDir);
         FileSystem fs = root.getFileSystem();
         String newest = null;
