@@ -1,5 +1,8 @@
 package io.lakehousecdc.source.mysql;
 
+import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.ValueConverter;
+
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
@@ -32,12 +35,12 @@ final class MySqlCatalog {
     }
 
     /** What the server says about the captured tables, and where its binlog stood when asked. */
-    record Inspection(List<MySqlTable> tables, long binlogPosition) {}
+    record Inspection(List<CapturedTable> tables, long binlogPosition) {}
 
     Inspection inspect(List<TableId> tableIds, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkBinlog(connection);
-            List<MySqlTable> tables = new ArrayList<>();
+            List<CapturedTable> tables = new ArrayList<>();
             for (TableId id : tableIds) {
                 tables.add(describe(connection, id, zones));
             }
@@ -98,7 +101,7 @@ final class MySqlCatalog {
         }
     }
 
-    private MySqlTable describe(Connection connection, TableId id, TimeZonePolicy zones) throws SQLException {
+    private CapturedTable describe(Connection connection, TableId id, TimeZonePolicy zones) throws SQLException {
         String database = id.database();
         String table = id.table();
         String qualified = id.sourceName();
@@ -129,7 +132,7 @@ final class MySqlCatalog {
             names.add(column.name());
             converters.add(mapped.converter());
         }
-        return new MySqlTable(id, LakeSchema.of(id, fields, key), names, converters);
+        return new CapturedTable(id, LakeSchema.of(id, fields, key), names, converters);
     }
 
     private static List<MySqlColumn> columns(Connection connection, String database, String table) throws SQLException {

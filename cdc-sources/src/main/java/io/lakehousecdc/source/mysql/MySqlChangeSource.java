@@ -1,5 +1,9 @@
 package io.lakehousecdc.source.mysql;
 
+import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.ChangeDeserializer;
+import io.lakehousecdc.source.ChangeSource;
+
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.TableId;
@@ -22,10 +26,10 @@ import java.util.Properties;
  * env.fromSource(clinic.source(), WatermarkStrategy.noWatermarks(), "clinic");
  * }</pre>
  */
-public final class MySqlChangeSource {
+public final class MySqlChangeSource implements ChangeSource {
 
     private final MySqlSourceSettings settings;
-    private final List<MySqlTable> tables;
+    private final List<CapturedTable> tables;
     private final TimeZonePolicy zones;
     private final long binlogPositionAtStart;
 
@@ -48,10 +52,17 @@ public final class MySqlChangeSource {
         return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, zones), zones);
     }
 
-    public List<LakeSchema> schemas() {
-        return tables.stream().map(MySqlTable::schema).toList();
+    @Override
+    public List<String> warnings() {
+        return List.of();
     }
 
+    @Override
+    public List<LakeSchema> schemas() {
+        return tables.stream().map(CapturedTable::schema).toList();
+    }
+
+    @Override
     public MySqlSource<ChangeRecord> source() {
         Properties debezium = new Properties();
         debezium.setProperty("decimal.handling.mode", "precise");
@@ -74,7 +85,7 @@ public final class MySqlChangeSource {
                 // being merged into it; the lake's ordering by position makes the replay harmless.
                 .skipSnapshotBackfill(true)
                 .debeziumProperties(debezium)
-                .deserializer(new MySqlChangeDeserializer(tables, zones, binlogPositionAtStart))
+                .deserializer(new ChangeDeserializer(tables, zones, new BinlogPositions(), binlogPositionAtStart))
                 .build();
     }
 }

@@ -1,5 +1,8 @@
 package io.lakehousecdc.source.mysql;
 
+import io.lakehousecdc.source.ValueConverter;
+import io.lakehousecdc.source.IsoTimestamps;
+
 import io.lakehousecdc.core.TimeZonePolicy;
 
 import org.apache.flink.table.data.DecimalData;

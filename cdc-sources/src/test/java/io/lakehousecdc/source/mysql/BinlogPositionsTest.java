@@ -1,5 +1,8 @@
 package io.lakehousecdc.source.mysql;
 
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +19,17 @@ class BinlogPositionsTest {
         assertThat(a).isLessThan(b);
         assertThat(b).isLessThan(c);
         assertThat(c).isLessThan(d);
+    }
+
+    @Test
+    void readsTheSourceBlockOfAChange() {
+        Schema schema = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA).build();
+        Struct source = new Struct(schema).put("db", "clinic").put("table", "visits")
+                .put("file", "mysql-bin.000007").put("pos", 1234L).put("row", 3);
+        BinlogPositions positions = new BinlogPositions();
+        assertThat(positions.of(source)).isEqualTo(7L << 32 | 1237);
+        assertThat(positions.tableName(source)).isEqualTo("clinic.visits");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
+import io.lakehousecdc.source.ChangeSource;
 import io.lakehousecdc.source.SourceOptions;
 import io.lakehousecdc.source.mysql.MySqlChangeSource;
 import io.lakehousecdc.source.mysql.MySqlSourceSettings;
@@ -49,7 +50,7 @@ public final class PipelineJob {
     private final String basePath;
     private final List<SourcePlan> sources;
 
-    private record SourcePlan(String id, MySqlChangeSource source, List<LakeTable> tables) {}
+    private record SourcePlan(String id, ChangeSource source, List<LakeTable> tables) {}
 
     private PipelineJob(Configuration global, String basePath, List<SourcePlan> sources) {
         this.global = global;

@@ -1,4 +1,4 @@
-package io.lakehousecdc.source.mysql;
+package io.lakehousecdc.source;
 
 import io.lakehousecdc.core.ChangeOp;
 import io.lakehousecdc.core.ChangeRecord;
@@ -12,7 +12,10 @@ import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Stru
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +28,24 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MySqlChangeDeserializerTest {
+class ChangeDeserializerTest {
 
     private static final TimeZonePolicy ZONES = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
     private static final TableId VISITS = TableId.mysql("clinic", "clinic", "visits");
-    private static final long START = BinlogPositions.encode("mysql-bin.000002", 1000, 0);
+    private static final long START = 1000;
+
+    /** Positions as a test source reports them: event position * 10 + row. */
+    private static final ChangeDeserializer.Positions POSITIONS = new ChangeDeserializer.Positions() {
+        @Override
+        public long of(Struct source) {
+            return source.getInt64("pos") * 10 + source.getInt32("row");
+        }
+
+        @Override
+        public String tableName(Struct source) {
+            return source.getString("db") + "." + source.getString("table");
+        }
+    };
 
     private static final Schema ROW = SchemaBuilder.struct().name("clinic.clinic.visits.Value")
             .field("id", Schema.INT64_SCHEMA)
@@ -55,20 +71,18 @@ class MySqlChangeDeserializerTest {
             .field("op", Schema.STRING_SCHEMA)
             .build();
 
-    private final MySqlChangeDeserializer deserializer = new MySqlChangeDeserializer(List.of(visitsTable()), ZONES, START);
+    private final ChangeDeserializer deserializer = new ChangeDeserializer(List.of(visitsTable()), ZONES, POSITIONS, START);
 
-    private static MySqlTable visitsTable() {
-        List<RowType.RowField> fields = new ArrayList<>();
-        List<ValueConverter> converters = new ArrayList<>();
-        for (MySqlColumn column : List.of(
-                new MySqlColumn("id", "bigint", "bigint(20)", 19, 0, 0, false),
-                new MySqlColumn("started_at", "datetime", "datetime", 0, 0, 0, true),
-                new MySqlColumn("note", "text", "text", 65535, 0, 0, true))) {
-            MySqlTypeMapping.Mapped mapped = MySqlTypeMapping.map(column, ZONES);
-            fields.add(new RowType.RowField(column.name(), mapped.type()));
-            converters.add(mapped.converter());
-        }
-        return new MySqlTable(VISITS, LakeSchema.of(VISITS, fields, List.of("id")), List.of("id", "started_at", "note"), converters);
+    private static CapturedTable visitsTable() {
+        List<RowType.RowField> fields = List.of(
+                new RowType.RowField("id", new BigIntType(false)),
+                new RowType.RowField("started_at", new TimestampType(3)),
+                new RowType.RowField("note", new VarCharType(VarCharType.MAX_LENGTH)));
+        List<ValueConverter> converters = List.of(
+                v -> ((Number) v).longValue(),
+                v -> ZONES.wallClockMillisToTarget((Long) v),
+                v -> StringData.fromString((String) v));
+        return new CapturedTable(VISITS, LakeSchema.of(VISITS, fields, List.of("id")), List.of("id", "started_at", "note"), converters);
     }
 
     private static Struct image(Schema schema, long id, LocalDateTime startedAtUtc, String note) {
@@ -116,7 +130,7 @@ class MySqlChangeDeserializerTest {
         assertThat(row.getString(2)).isEqualTo(StringData.fromString("first visit"));
         assertThat(row.getString(3)).isEqualTo(StringData.fromString("c"));
         assertThat(row.getTimestamp(4, 3).toLocalDateTime()).isEqualTo(LocalDateTime.parse("2024-01-02T00:00:00"));
-        assertThat(row.getLong(5)).isEqualTo(BinlogPositions.encode("mysql-bin.000002", 5000, 2));
+        assertThat(row.getLong(5)).isEqualTo(50_002L);
         assertThat(row.getString(6)).isEqualTo(StringData.fromString("clinic"));
     }
 
@@ -168,6 +182,6 @@ class MySqlChangeDeserializerTest {
         assertThat(change.table()).isEqualTo(VISITS);
         assertThat(change.failure().error()).contains("column id");
         assertThat(change.failure().payload()).contains("not-a-number");
-        assertThat(change.failure().position()).isEqualTo(BinlogPositions.encode("mysql-bin.000002", 8000, 0));
+        assertThat(change.failure().position()).isEqualTo(80_000L);
     }
 }

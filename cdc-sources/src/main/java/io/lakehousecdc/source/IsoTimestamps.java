@@ -1,4 +1,4 @@
-package io.lakehousecdc.source.mysql;
+package io.lakehousecdc.source;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 
@@ -12,11 +12,11 @@ import java.time.OffsetDateTime;
  * {@code DateTimeFormatter}, which costs microseconds per value. Anything unusual
  * (years beyond 9999, odd offsets) takes the slow, general path.
  */
-final class IsoTimestamps {
+public final class IsoTimestamps {
 
     private IsoTimestamps() {}
 
-    static TimestampData instantToTarget(String text, TimeZonePolicy zones) {
+    public static TimestampData instantToTarget(String text, TimeZonePolicy zones) {
         int length = text.length();
         if (length < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
                 || text.charAt(13) != ':' || text.charAt(16) != ':') {

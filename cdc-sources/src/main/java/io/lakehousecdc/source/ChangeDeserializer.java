@@ -1,4 +1,4 @@
-package io.lakehousecdc.source.mysql;
+package io.lakehousecdc.source;
 
 import io.lakehousecdc.core.ChangeOp;
 import io.lakehousecdc.core.ChangeRecord;
@@ -17,6 +17,7 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.util.Collector;
 
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,28 +27,43 @@ import java.util.Map;
  * types, times in the target zone, and the metadata columns filled. A change that cannot be
  * converted is emitted as a failed record carrying the raw event, never dropped.
  *
- * <p>Ordering: a binlog change's {@code _cdc_seq} is its {@link BinlogPositions binlog position}.
- * Snapshot rows all get the position the binlog had just before the job started reading, less
- * one: below every change read afterwards, above every change an earlier job wrote. The source
- * runs without snapshot backfill, so a change made while a chunk was being read is delivered
- * again after the snapshot; since it sorts after the snapshot row, the lake ends up the same
- * whether or not the snapshot already saw it.
+ * <p>Ordering: a streamed change's {@code _cdc_seq} is its source position, as the source's
+ * {@link Positions} reads it. Snapshot rows all get the position the source had just before
+ * the job started reading, less one: below every change read afterwards, above every change an
+ * earlier job wrote. Sources run without snapshot backfill, so a change made while a chunk was
+ * being read is delivered again after the snapshot; since it sorts after the snapshot row, the
+ * lake ends up the same whether or not the snapshot already saw it.
  */
-final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<ChangeRecord> {
+public final class ChangeDeserializer implements DebeziumDeserializationSchema<ChangeRecord> {
     private static final long serialVersionUID = 1L;
 
-    private final List<MySqlTable> tables;
+    /** Where a source's changes stand, read from Debezium's {@code source} block. */
+    public interface Positions extends Serializable {
+        /** The sortable position of a streamed change. */
+        long of(Struct source);
+
+        /**
+         * The name the source block gives the change's table, as {@link TableId#sourceName()}
+         * spells it: {@code database.table} or {@code schema.table}.
+         */
+        String tableName(Struct source);
+    }
+
+    private final List<CapturedTable> tables;
     private final TimeZonePolicy zones;
+    private final Positions positions;
     private final long snapshotSeq;
     /** Captured tables by Debezium topic; null values mark topics of tables not captured. */
     private transient Map<String, TableState> byTopic;
-    private transient String lastBinlogFile;
-    private transient long lastBinlogIndex;
 
-    MySqlChangeDeserializer(List<MySqlTable> tables, TimeZonePolicy zones, long binlogPositionAtStart) {
+    /**
+     * @param positionAtStart the source position read just before the job started reading
+     */
+    public ChangeDeserializer(List<CapturedTable> tables, TimeZonePolicy zones, Positions positions, long positionAtStart) {
         this.tables = List.copyOf(tables);
         this.zones = zones;
-        this.snapshotSeq = binlogPositionAtStart - 1;
+        this.positions = positions;
+        this.snapshotSeq = positionAtStart - 1;
     }
 
     @Override
@@ -60,7 +76,7 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
         if (table == null) {
             return;
         }
-        long position = "r".equals(value.getString("op")) ? snapshotSeq : position(source);
+        long position = "r".equals(value.getString("op")) ? snapshotSeq : positions.of(source);
         try {
             out.collect(convert(table, value, source, position));
         } catch (RuntimeException e) {
@@ -99,33 +115,18 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
         }
     }
 
-    private long position(Struct source) {
-        String file = source.getString("file");
-        Long pos = source.getInt64("pos");
-        Integer row = source.getInt32("row");
-        if (file == null || file.isEmpty() || pos == null) {
-            return 0L;
-        }
-        if (!file.equals(lastBinlogFile)) {
-            lastBinlogIndex = BinlogPositions.fileIndex(file);
-            lastBinlogFile = file;
-        }
-        return BinlogPositions.encode(lastBinlogIndex, pos, row == null ? 0 : row);
-    }
-
     /**
      * The table a record belongs to. Debezium gives every record of a table the same topic name,
-     * so the topic is the per-record key and the database/table lookup runs once per table.
+     * so the topic is the per-record key and the name lookup runs once per table.
      */
     private TableState table(String topic, Struct source) {
         if (byTopic == null) {
             byTopic = new HashMap<>();
         }
         if (!byTopic.containsKey(topic)) {
-            String database = source.getString("db");
-            String name = source.getString("table");
+            String name = positions.tableName(source);
             byTopic.put(topic, tables.stream()
-                    .filter(t -> t.id().database().equals(database) && t.id().table().equals(name))
+                    .filter(t -> t.id().sourceName().equals(name))
                     .findFirst()
                     .map(TableState::new)
                     .orElse(null));
@@ -154,7 +155,7 @@ final class MySqlChangeDeserializer implements DebeziumDeserializationSchema<Cha
         Schema resolvedFor;
         Field[] fields;
 
-        TableState(MySqlTable table) {
+        TableState(CapturedTable table) {
             this.id = table.id();
             this.schema = table.schema();
             this.sourceId = StringData.fromString(table.id().sourceId());

@@ -1,9 +1,9 @@
-package io.lakehousecdc.source.mysql;
+package io.lakehousecdc.source;
 
 import java.io.Serializable;
 
 /** Turns one non-null Debezium field value into Flink's internal form of the lake type. */
 @FunctionalInterface
-interface ValueConverter extends Serializable {
+public interface ValueConverter extends Serializable {
     Object convert(Object value);
 }

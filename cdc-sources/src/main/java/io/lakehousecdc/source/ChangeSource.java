@@ -1,0 +1,21 @@
+package io.lakehousecdc.source;
+
+import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.LakeSchema;
+
+import org.apache.flink.api.connector.source.Source;
+
+import java.util.List;
+
+/** A database's change stream, checked and described before the job is built. */
+public interface ChangeSource {
+
+    /** The lake schemas of the captured tables, in the order they were asked for. */
+    List<LakeSchema> schemas();
+
+    /** Things the user should know that do not stop the job (a table without replica identity...). */
+    List<String> warnings();
+
+    /** The Flink source of the tables' changes. */
+    Source<ChangeRecord, ?, ?> source();
+}
