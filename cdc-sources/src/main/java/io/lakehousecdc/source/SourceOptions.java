@@ -59,6 +59,28 @@ public final class SourceOptions {
             .defaultValue(Duration.ofSeconds(10))
             .withDescription("How long to wait for the database to answer a connection attempt.");
 
+    public static final ConfigOption<String> DATABASE = ConfigOptions.key("database")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("PostgreSQL: the database whose tables are captured.");
+
+    public static final ConfigOption<String> SLOT_NAME = ConfigOptions.key("slot-name")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("PostgreSQL: the logical replication slot, one per job; default lakehouse_<id>.");
+
+    public static final ConfigOption<String> PUBLICATION = ConfigOptions.key("publication")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("PostgreSQL: the pgoutput publication; default <slot-name>_pub. Created (or extended) "
+                    + "for the captured tables when the user may, otherwise the error names the SQL to run.");
+
+    public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = ConfigOptions.key("heartbeat-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("PostgreSQL: how often the source reports progress while its tables are idle, "
+                    + "so that the slot does not hold back WAL.");
+
     public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOptions.key("snapshot.chunk-size")
             .intType()
             .defaultValue(8096)

@@ -27,6 +27,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineJob job = PipelineJob.prepare(options.load());
+        job.warnings().forEach(w -> System.err.println("warning: " + w));
         StopSignal stop = StopSignal.install();
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState)) {
             System.out.println("Flink web UI: " + pipeline.webUi());

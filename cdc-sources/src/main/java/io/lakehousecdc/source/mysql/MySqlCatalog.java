@@ -46,27 +46,27 @@ final class MySqlCatalog {
             }
             return new Inspection(tables, binlogPosition(connection));
         } catch (SQLException e) {
-            throw new SetupException(settings.describe() + ": " + oneLine(e) + "; check that the server is healthy", e);
+            throw new SetupException(settings.common().describe() + ": " + oneLine(e) + "; check that the server is healthy", e);
         }
     }
 
     private Connection connect() {
         Properties props = new Properties();
-        props.setProperty("user", settings.username());
-        props.setProperty("password", settings.password());
+        props.setProperty("user", settings.common().username());
+        props.setProperty("password", settings.common().password());
         try {
             return DriverManager.getConnection(settings.jdbcUrl(), props);
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (e.getErrorCode() == 1045 || state.startsWith("28")) {
-                throw new SetupException(settings.describe() + " refused user '" + settings.username()
-                        + "' (access denied): fix username/password of source " + settings.id(), e);
+                throw new SetupException(settings.common().describe() + " refused user '" + settings.common().username()
+                        + "' (access denied): fix username/password of source " + settings.common().id(), e);
             }
             if (state.startsWith("08")) {
-                throw new SetupException("Cannot reach " + settings.describe() + " (" + rootMessage(e)
-                        + "): start the server or fix hostname/port of source " + settings.id(), e);
+                throw new SetupException("Cannot reach " + settings.common().describe() + " (" + rootMessage(e)
+                        + "): start the server or fix hostname/port of source " + settings.common().id(), e);
             }
-            throw new SetupException(settings.describe() + ": " + oneLine(e), e);
+            throw new SetupException(settings.common().describe() + ": " + oneLine(e), e);
         }
     }
 
@@ -76,7 +76,7 @@ final class MySqlCatalog {
         String rowImage = variable(connection, "binlog_row_image");
         boolean on = "ON".equalsIgnoreCase(logBin) || "1".equals(logBin);
         if (!on || !"ROW".equalsIgnoreCase(format) || !"FULL".equalsIgnoreCase(rowImage)) {
-            throw new SetupException(settings.describe() + " has binlog " + (on ? "on" : "off") + ", format "
+            throw new SetupException(settings.common().describe() + " has binlog " + (on ? "on" : "off") + ", format "
                     + format + ", row image " + rowImage
                     + ": set log_bin=ON, binlog_format=ROW, binlog_row_image=FULL and restart it"
                     + " (scripts/local-services.sh does this for a local server)");
@@ -87,8 +87,8 @@ final class MySqlCatalog {
     private long binlogPosition(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
             if (!rs.next()) {
-                throw new SetupException(settings.describe() + " reports no binlog position (SHOW MASTER STATUS is empty)"
-                        + ": enable log_bin and grant REPLICATION CLIENT to user '" + settings.username() + "'");
+                throw new SetupException(settings.common().describe() + " reports no binlog position (SHOW MASTER STATUS is empty)"
+                        + ": enable log_bin and grant REPLICATION CLIENT to user '" + settings.common().username() + "'");
             }
             return BinlogPositions.encode(rs.getString(1), rs.getLong(2), 0);
         }
@@ -108,12 +108,12 @@ final class MySqlCatalog {
 
         List<MySqlColumn> columns = columns(connection, database, table);
         if (columns.isEmpty()) {
-            throw new SetupException("Table " + qualified + " does not exist in " + settings.describe()
-                    + " (or user '" + settings.username() + "' cannot read it): create it, grant SELECT, or fix the table name");
+            throw new SetupException("Table " + qualified + " does not exist in " + settings.common().describe()
+                    + " (or user '" + settings.common().username() + "' cannot read it): create it, grant SELECT, or fix the table name");
         }
         List<String> key = primaryKey(connection, database, table);
         if (key.isEmpty()) {
-            throw new SetupException("Table " + qualified + " of source " + settings.id()
+            throw new SetupException("Table " + qualified + " of source " + settings.common().id()
                     + " has no primary key: add one, the processed zone upserts by key");
         }
         List<RowType.RowField> fields = new ArrayList<>();

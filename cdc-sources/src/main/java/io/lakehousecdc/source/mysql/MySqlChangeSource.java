@@ -3,6 +3,7 @@ package io.lakehousecdc.source.mysql;
 import io.lakehousecdc.source.CapturedTable;
 import io.lakehousecdc.source.ChangeDeserializer;
 import io.lakehousecdc.source.ChangeSource;
+import io.lakehousecdc.source.SourceSettings;
 
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.LakeSchema;
@@ -14,6 +15,7 @@ import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -48,7 +50,7 @@ public final class MySqlChangeSource implements ChangeSource {
      * @throws io.lakehousecdc.core.SetupException when the server or a table is not ready
      */
     public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
-        TimeZonePolicy zones = TimeZonePolicy.of(settings.serverTimeZone(), targetZone);
+        TimeZonePolicy zones = TimeZonePolicy.of(settings.common().serverTimeZone(), targetZone);
         return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, zones), zones);
     }
 
@@ -64,21 +66,21 @@ public final class MySqlChangeSource implements ChangeSource {
 
     @Override
     public MySqlSource<ChangeRecord> source() {
-        Properties debezium = new Properties();
-        debezium.setProperty("decimal.handling.mode", "precise");
-        debezium.setProperty("time.precision.mode", "adaptive_time_microseconds");
-        debezium.putAll(settings.debeziumProperties());
+        SourceSettings common = settings.common();
+        Properties debezium = common.debeziumProperties(Map.of(
+                "decimal.handling.mode", "precise",
+                "time.precision.mode", "adaptive_time_microseconds"));
         return MySqlSource.<ChangeRecord>builder()
-                .hostname(settings.hostname())
-                .port(settings.port())
-                .username(settings.username())
-                .password(settings.password())
+                .hostname(common.hostname())
+                .port(common.port())
+                .username(common.username())
+                .password(common.password())
                 .databaseList(tables.stream().map(t -> t.id().database()).distinct().toArray(String[]::new))
                 .tableList(tables.stream().map(t -> t.id().sourceName()).toArray(String[]::new))
-                .serverTimeZone(settings.serverTimeZone().getId())
+                .serverTimeZone(common.serverTimeZone().getId())
                 .serverId(settings.serverId())
-                .connectTimeout(settings.connectTimeout())
-                .splitSize(settings.chunkSize())
+                .connectTimeout(common.connectTimeout())
+                .splitSize(common.chunkSize())
                 .startupOptions(StartupOptions.initial())
                 .includeSchemaChanges(false)
                 // Changes made while a chunk is read are replayed after the snapshot instead of

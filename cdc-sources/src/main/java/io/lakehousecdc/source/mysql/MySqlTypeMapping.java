@@ -2,6 +2,7 @@ package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.source.ValueConverter;
 import io.lakehousecdc.source.IsoTimestamps;
+import io.lakehousecdc.source.TimeText;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 
@@ -147,34 +148,7 @@ final class MySqlTypeMapping {
                 return (int) (micros / 1000);
             });
         }
-        return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(formatTime(((Number) v).longValue())));
-    }
-
-    static String formatTime(long micros) {
-        StringBuilder out = new StringBuilder(16);
-        if (micros < 0) {
-            out.append('-');
-            micros = -micros;
-        }
-        long hours = micros / 3_600_000_000L;
-        long minutes = micros / 60_000_000L % 60;
-        long seconds = micros / 1_000_000L % 60;
-        long fraction = micros % 1_000_000L;
-        if (hours < 10) {
-            out.append('0');
-        }
-        out.append(hours).append(':');
-        pad(out, minutes, 2).append(':');
-        pad(out, seconds, 2).append('.');
-        return pad(out, fraction, 6).toString();
-    }
-
-    private static StringBuilder pad(StringBuilder out, long value, int width) {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            out.append('0');
-        }
-        return out.append(digits);
+        return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
     }
 
     private static BigDecimal toBigDecimal(Object v) {

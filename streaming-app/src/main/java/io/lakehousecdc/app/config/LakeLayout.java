@@ -7,8 +7,12 @@ import io.lakehousecdc.lake.LakeOptions;
 
 import org.apache.flink.configuration.Configuration;
 
+import io.lakehousecdc.source.SourceOptions;
+import io.lakehousecdc.source.SourceSettings;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Where the configured tables live in the lake, known from the configuration alone. */
@@ -28,23 +32,62 @@ public final class LakeLayout {
         return Path.of(configured).toAbsolutePath().normalize().toUri().toString();
     }
 
-    /** A configured table's id: {@code database.table} of a MySQL source. */
-    public static TableId tableId(Configuration table) {
-        String source = table.get(LakeOptions.SOURCE);
+    /**
+     * A configured table's id: {@code database.table} for MySQL, {@code schema.table} in the
+     * source's database for PostgreSQL.
+     */
+    public static TableId tableId(Configuration table, Configuration source) {
+        String sourceId = table.get(LakeOptions.SOURCE);
         String qualified = table.get(LakeOptions.TABLE);
+        String type = sourceType(source);
+        boolean postgres = type.equals("postgres");
         int dot = qualified.indexOf('.');
         if (dot <= 0 || dot == qualified.length() - 1 || qualified.indexOf('.', dot + 1) >= 0) {
-            throw new SetupException("Table '" + qualified + "' of source " + source + " must be written database.table");
+            throw new SetupException("Table '" + qualified + "' of source " + sourceId + " must be written "
+                    + (postgres ? "schema.table" : "database.table"));
         }
-        return TableId.mysql(source, qualified.substring(0, dot), qualified.substring(dot + 1));
+        String first = qualified.substring(0, dot);
+        String name = qualified.substring(dot + 1);
+        return postgres
+                ? TableId.postgres(sourceId, SourceSettings.required(source, SourceOptions.DATABASE.key(), "source " + sourceId),
+                        first, name)
+                : TableId.mysql(sourceId, first, name);
+    }
+
+    /** The source's type, lower case: mysql, postgres or dms. */
+    public static String sourceType(Configuration source) {
+        String type = source.getOptional(SourceOptions.TYPE).orElse("").toLowerCase(Locale.ROOT);
+        if (!type.equals("mysql") && !type.equals("postgres")) {
+            throw new SetupException("Source " + source.get(SourceOptions.ID) + " has type '" + type
+                    + "': use mysql or postgres");
+        }
+        return type;
+    }
+
+    /** Each configured source's values, by source id. */
+    public static Map<String, Configuration> sourcesById(LakehouseConfig config) {
+        Map<String, Configuration> sources = new LinkedHashMap<>();
+        config.sources().forEach(s -> sources.put(s.get(SourceOptions.ID), s));
+        return sources;
+    }
+
+    /** The source a configured table comes from; an error names a table whose source is not configured. */
+    public static Configuration sourceOf(Configuration table, Map<String, Configuration> sourcesById) {
+        Configuration source = sourcesById.get(table.get(LakeOptions.SOURCE));
+        if (source == null) {
+            throw new SetupException("Table " + table.get(LakeOptions.TABLE) + " names source '" + table.get(LakeOptions.SOURCE)
+                    + "', which is not in sources: add it or fix the table's source");
+        }
+        return source;
     }
 
     /** Processed-zone path of every configured table, by lake table name. */
     public static Map<String, String> processedTables(LakehouseConfig config) {
         String base = basePath(config.global());
+        Map<String, Configuration> sources = sourcesById(config);
         Map<String, String> paths = new LinkedHashMap<>();
         for (Configuration table : config.tables()) {
-            TableId id = tableId(table);
+            TableId id = tableId(table, sourceOf(table, sources));
             paths.put(id.lakeName(), id.lakePath(base, LakeZone.PROCESSED));
         }
         return paths;

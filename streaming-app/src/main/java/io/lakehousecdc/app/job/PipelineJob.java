@@ -13,9 +13,10 @@ import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
 import io.lakehousecdc.source.ChangeSource;
-import io.lakehousecdc.source.SourceOptions;
 import io.lakehousecdc.source.mysql.MySqlChangeSource;
 import io.lakehousecdc.source.mysql.MySqlSourceSettings;
+import io.lakehousecdc.source.postgres.PostgresChangeSource;
+import io.lakehousecdc.source.postgres.PostgresSourceSettings;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,13 +49,15 @@ public final class PipelineJob {
     private final Configuration global;
     private final String basePath;
     private final List<SourcePlan> sources;
+    private final List<String> warnings;
 
     private record SourcePlan(String id, ChangeSource source, List<LakeTable> tables) {}
 
-    private PipelineJob(Configuration global, String basePath, List<SourcePlan> sources) {
+    private PipelineJob(Configuration global, String basePath, List<SourcePlan> sources, List<String> warnings) {
         this.global = global;
         this.basePath = basePath;
         this.sources = sources;
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Validates the configuration and every source and table it names. */
@@ -64,38 +66,32 @@ public final class PipelineJob {
         String basePath = LakeLayout.basePath(global);
         ZoneId targetZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
 
+        Map<String, Configuration> sourcesById = LakeLayout.sourcesById(config);
         Map<String, List<Configuration>> tablesBySource = new LinkedHashMap<>();
         for (Configuration table : config.tables()) {
+            LakeLayout.sourceOf(table, sourcesById);
             tablesBySource.computeIfAbsent(table.get(LakeOptions.SOURCE), s -> new ArrayList<>()).add(table);
-        }
-        Map<String, Configuration> sourcesById = new HashMap<>();
-        config.sources().forEach(s -> sourcesById.put(s.get(SourceOptions.ID), s));
-        for (String source : tablesBySource.keySet()) {
-            if (!sourcesById.containsKey(source)) {
-                throw new SetupException("Tables name source '" + source + "', which is not in sources: add it or fix the table's source");
-            }
         }
         if (tablesBySource.isEmpty()) {
             throw new SetupException("No tables to capture: list them under 'tables' in the config");
         }
 
         List<SourcePlan> plans = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
             Configuration sourceConf = sourcesById.get(entry.getKey());
-            String type = sourceConf.getOptional(SourceOptions.TYPE).orElse("").toLowerCase(Locale.ROOT);
-            if (!type.equals("mysql")) {
-                throw new SetupException("Source " + entry.getKey() + " has type '" + type
-                        + "': this version reads type mysql only");
-            }
-            List<TableId> ids = entry.getValue().stream().map(LakeLayout::tableId).toList();
-            MySqlChangeSource source = MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, targetZone);
+            List<TableId> ids = entry.getValue().stream().map(t -> LakeLayout.tableId(t, sourceConf)).toList();
+            ChangeSource source = LakeLayout.sourceType(sourceConf).equals("postgres")
+                    ? PostgresChangeSource.inspect(PostgresSourceSettings.from(sourceConf), ids, targetZone)
+                    : MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, targetZone);
+            warnings.addAll(source.warnings());
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 tables.add(lakeTable(source.schemas().get(i), entry.getValue().get(i), basePath));
             }
             plans.add(new SourcePlan(entry.getKey(), source, tables));
         }
-        return new PipelineJob(global, basePath, plans);
+        return new PipelineJob(global, basePath, plans, warnings);
     }
 
     private static LakeTable lakeTable(LakeSchema schema, Configuration conf, String basePath) {
@@ -121,6 +117,11 @@ public final class PipelineJob {
         } catch (DateTimeException e) {
             throw new SetupException(key + " '" + id + "' is not a time zone: use a region id such as Asia/Jakarta");
         }
+    }
+
+    /** What the checks found that does not stop the job, one line each. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public Configuration global() {

@@ -1,0 +1,90 @@
+package io.lakehousecdc.source.postgres;
+
+import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.TableId;
+import io.lakehousecdc.core.TimeZonePolicy;
+import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.ChangeDeserializer;
+import io.lakehousecdc.source.ChangeSource;
+import io.lakehousecdc.source.SourceSettings;
+
+import org.apache.flink.cdc.connectors.base.options.StartupOptions;
+import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The change stream of a PostgreSQL database through logical decoding ({@code pgoutput}): an
+ * incremental snapshot of the captured tables, then their WAL, as {@link ChangeRecord}s. The
+ * slot's confirmed position advances only after a checkpoint has made the changes durable, and
+ * heartbeats keep it moving while the tables are idle.
+ */
+public final class PostgresChangeSource implements ChangeSource {
+
+    private final PostgresSourceSettings settings;
+    private final PostgresCatalog.Inspection inspection;
+    private final TimeZonePolicy zones;
+
+    private PostgresChangeSource(PostgresSourceSettings settings, PostgresCatalog.Inspection inspection, TimeZonePolicy zones) {
+        this.settings = settings;
+        this.inspection = inspection;
+        this.zones = zones;
+    }
+
+    /**
+     * Connects, checks the database is ready for logical decoding, makes sure the publication
+     * covers the tables, and reads their schemas.
+     *
+     * @throws io.lakehousecdc.core.SetupException when the database or a table is not ready
+     */
+    public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
+        TimeZonePolicy zones = TimeZonePolicy.of(settings.common().serverTimeZone(), targetZone);
+        return new PostgresChangeSource(settings, new PostgresCatalog(settings).inspect(tables, zones), zones);
+    }
+
+    @Override
+    public List<LakeSchema> schemas() {
+        return inspection.tables().stream().map(CapturedTable::schema).toList();
+    }
+
+    @Override
+    public List<String> warnings() {
+        return inspection.warnings();
+    }
+
+    @Override
+    public PostgresSourceBuilder.PostgresIncrementalSource<ChangeRecord> source() {
+        SourceSettings common = settings.common();
+        Properties debezium = common.debeziumProperties(Map.of(
+                "decimal.handling.mode", "precise",
+                "time.precision.mode", "adaptive_time_microseconds",
+                "binary.handling.mode", "bytes",
+                "publication.name", settings.publication(),
+                // The publication is checked (and created when allowed) before the job starts.
+                "publication.autocreate.mode", "disabled"));
+        List<CapturedTable> tables = inspection.tables();
+        return PostgresSourceBuilder.PostgresIncrementalSource.<ChangeRecord>builder()
+                .hostname(common.hostname())
+                .port(common.port())
+                .database(settings.database())
+                .schemaList(tables.stream().map(t -> t.id().schema()).distinct().toArray(String[]::new))
+                .tableList(tables.stream().map(t -> t.id().sourceName()).toArray(String[]::new))
+                .username(common.username())
+                .password(common.password())
+                .slotName(settings.slotName())
+                .decodingPluginName("pgoutput")
+                .connectTimeout(common.connectTimeout())
+                .splitSize(common.chunkSize())
+                .heartbeatInterval(settings.heartbeatInterval())
+                .startupOptions(StartupOptions.initial())
+                // As for MySQL: changes made while a chunk is read are replayed after it.
+                .skipSnapshotBackfill(true)
+                .debeziumProperties(debezium)
+                .deserializer(new ChangeDeserializer(tables, zones, new LsnPositions(), inspection.walPosition()))
+                .build();
+    }
+}
