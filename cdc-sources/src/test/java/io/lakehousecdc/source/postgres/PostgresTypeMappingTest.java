@@ -1,0 +1,106 @@
+package io.lakehousecdc.source.postgres;
+
+import io.lakehousecdc.core.TimeZonePolicy;
+
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.ArrayType;
+import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PostgresTypeMappingTest {
+
+    private final TimeZonePolicy zones = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
+
+    private PostgresTypeMapping.Mapped map(String type, int precision, int scale, int fsp) {
+        return PostgresTypeMapping.map(new PostgresColumn("c", type, false, false, precision, scale, fsp, true), zones);
+    }
+
+    private LogicalType type(String type) {
+        return map(type, 0, 0, 6).type();
+    }
+
+    @Test
+    void integersAndTextTypes() {
+        assertThat(type("int4")).isEqualTo(new IntType());
+        assertThat(type("int8")).isEqualTo(new BigIntType());
+        for (String text : List.of("text", "varchar", "bpchar", "uuid", "json", "jsonb", "inet")) {
+            assertThat(type(text)).as(text).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        }
+        assertThat(PostgresTypeMapping.map(new PostgresColumn("c", "rx_status", false, true, 0, 0, 0, true), zones).type())
+                .isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+    }
+
+    @Test
+    void numericWithScaleIsDecimalAndWithoutIsExactText() {
+        PostgresTypeMapping.Mapped scaled = map("numeric", 8, 2, 0);
+        assertThat(scaled.type()).isEqualTo(new DecimalType(8, 2));
+        assertThat(scaled.converter().convert(new BigDecimal("123456.78")))
+                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("123456.78"), 8, 2));
+
+        PostgresTypeMapping.Mapped free = map("numeric", 0, 0, 0);
+        assertThat(free.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        Schema variable = SchemaBuilder.struct().name("io.debezium.data.VariableScaleDecimal")
+                .field("scale", Schema.INT32_SCHEMA).field("value", Schema.BYTES_SCHEMA).build();
+        BigDecimal big = new BigDecimal("12345678901234567890.123456789");
+        Struct value = new Struct(variable).put("scale", big.scale())
+                .put("value", ByteBuffer.wrap(big.unscaledValue().toByteArray()));
+        assertThat(free.converter().convert(value)).isEqualTo(StringData.fromString("12345678901234567890.123456789"));
+        assertThat(new BigInteger(big.unscaledValue().toByteArray())).isEqualTo(big.unscaledValue());
+    }
+
+    @Test
+    void timestampIsWallClockAndTimestamptzAnInstant() {
+        PostgresTypeMapping.Mapped timestamp = map("timestamp", 0, 0, 6);
+        assertThat(timestamp.type()).isEqualTo(new TimestampType(6));
+        long micros = LocalDateTime.parse("2024-01-01T17:30:00.000001").toEpochSecond(ZoneOffset.UTC) * 1_000_000 + 1;
+        assertThat(((TimestampData) timestamp.converter().convert(micros)).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-01-02T00:30:00.000001"));
+
+        PostgresTypeMapping.Mapped zoned = map("timestamptz", 0, 0, 6);
+        assertThat(((TimestampData) zoned.converter().convert("2024-01-02T16:00:00.5Z")).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("2024-01-02T23:00:00.5"));
+        assertThat(map("timestamp", 0, 0, 3).type()).isEqualTo(new TimestampType(3));
+    }
+
+    @Test
+    void arraysConvertEachElementAndKeepNulls() {
+        PostgresTypeMapping.Mapped ints = PostgresTypeMapping.map(
+                new PostgresColumn("c", "int4", true, false, 0, 0, 0, true), zones);
+        assertThat(ints.type()).isEqualTo(new ArrayType(new IntType()));
+        ArrayData array = (ArrayData) ints.converter().convert(Arrays.asList(1, null, 3));
+        assertThat(array.size()).isEqualTo(3);
+        assertThat(array.getInt(0)).isEqualTo(1);
+        assertThat(array.isNullAt(1)).isTrue();
+        assertThat(array.getInt(2)).isEqualTo(3);
+    }
+
+    @Test
+    void fineTimesAreTextAndUnknownTypesAreNamed() {
+        assertThat(map("time", 0, 0, 6).converter().convert(45_296_000_001L)).isEqualTo(StringData.fromString("12:34:56.000001"));
+        assertThat(map("time", 0, 0, 3).converter().convert(45_296_001_000L)).isEqualTo(45_296_001);
+        assertThatThrownBy(() -> type("tsvector")).hasMessageContaining("tsvector");
+    }
+}
