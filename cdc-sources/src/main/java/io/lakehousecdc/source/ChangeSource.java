@@ -3,7 +3,8 @@ package io.lakehousecdc.source;
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.LakeSchema;
 
-import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.List;
 
@@ -16,6 +17,6 @@ public interface ChangeSource {
     /** Things the user should know that do not stop the job (a table without replica identity...). */
     List<String> warnings();
 
-    /** The Flink source of the tables' changes. */
-    Source<ChangeRecord, ?, ?> source();
+    /** Adds the tables' change stream to {@code env}, its source operator named {@code name}. */
+    DataStreamSource<ChangeRecord> addTo(StreamExecutionEnvironment env, String name);
 }

@@ -81,6 +81,42 @@ public final class SourceOptions {
             .withDescription("PostgreSQL: how often the source reports progress while its tables are idle, "
                     + "so that the slot does not hold back WAL.");
 
+    public static final ConfigOption<String> PATH = ConfigOptions.key("path")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("DMS: the raw zone DMS writes to, s3://bucket/prefix or a local directory; "
+                    + "tables are under <path>/<schema>/<table>/.");
+
+    public static final ConfigOption<String> S3_REGION = ConfigOptions.key("s3.region")
+            .stringType()
+            .defaultValue("us-east-1")
+            .withDescription("DMS: the S3 bucket's region.");
+
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("s3.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("DMS: an S3-compatible endpoint to use instead of AWS (path-style access).");
+
+    public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOptions.key("poll-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("DMS: how often the raw zone is listed for new files.");
+
+    public static final ConfigOption<Boolean> TIMESTAMP_COLUMN = ConfigOptions.key("timestamp-column")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("DMS: the endpoint sets TimestampColumnName, so each row's commit time follows the Op column.");
+
+    public static final ConfigOption<Boolean> CHANGE_SEQ_COLUMN = ConfigOptions.key("change-seq-column")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("DMS: a transformation adds $AR_H_CHANGE_SEQ as the last column; it then orders the changes.");
+
+    public static final ConfigOption<Boolean> OP_IN_FULL_LOAD = ConfigOptions.key("include-op-for-full-load")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("DMS: the endpoint sets IncludeOpForFullLoad, so full-load files start with an Op column too.");
+
     public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOptions.key("snapshot.chunk-size")
             .intType()
             .defaultValue(8096)

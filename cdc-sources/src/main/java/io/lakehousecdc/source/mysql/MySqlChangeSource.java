@@ -13,6 +13,10 @@ import io.lakehousecdc.core.TimeZonePolicy;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
 import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +69,11 @@ public final class MySqlChangeSource implements ChangeSource {
     }
 
     @Override
-    public MySqlSource<ChangeRecord> source() {
+    public DataStreamSource<ChangeRecord> addTo(StreamExecutionEnvironment env, String name) {
+        return env.fromSource(source(), WatermarkStrategy.noWatermarks(), name);
+    }
+
+    private MySqlSource<ChangeRecord> source() {
         SourceSettings common = settings.common();
         Properties debezium = common.debeziumProperties(Map.of(
                 "decimal.handling.mode", "precise",

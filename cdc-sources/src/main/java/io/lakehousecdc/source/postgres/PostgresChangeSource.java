@@ -12,6 +12,10 @@ import io.lakehousecdc.source.SourceSettings;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +61,11 @@ public final class PostgresChangeSource implements ChangeSource {
     }
 
     @Override
-    public PostgresSourceBuilder.PostgresIncrementalSource<ChangeRecord> source() {
+    public DataStreamSource<ChangeRecord> addTo(StreamExecutionEnvironment env, String name) {
+        return env.fromSource(source(), WatermarkStrategy.noWatermarks(), name);
+    }
+
+    private PostgresSourceBuilder.PostgresIncrementalSource<ChangeRecord> source() {
         SourceSettings common = settings.common();
         Properties debezium = common.debeziumProperties(Map.of(
                 "decimal.handling.mode", "precise",

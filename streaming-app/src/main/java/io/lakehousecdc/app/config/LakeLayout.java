@@ -34,7 +34,7 @@ public final class LakeLayout {
 
     /**
      * A configured table's id: {@code database.table} for MySQL, {@code schema.table} in the
-     * source's database for PostgreSQL.
+     * source's database for PostgreSQL, {@code schema.table} (its folders) for DMS.
      */
     public static TableId tableId(Configuration table, Configuration source) {
         String sourceId = table.get(LakeOptions.SOURCE);
@@ -44,7 +44,7 @@ public final class LakeLayout {
         int dot = qualified.indexOf('.');
         if (dot <= 0 || dot == qualified.length() - 1 || qualified.indexOf('.', dot + 1) >= 0) {
             throw new SetupException("Table '" + qualified + "' of source " + sourceId + " must be written "
-                    + (postgres ? "schema.table" : "database.table"));
+                    + (type.equals("mysql") ? "database.table" : "schema.table"));
         }
         String first = qualified.substring(0, dot);
         String name = qualified.substring(dot + 1);
@@ -57,9 +57,9 @@ public final class LakeLayout {
     /** The source's type, lower case: mysql, postgres or dms. */
     public static String sourceType(Configuration source) {
         String type = source.getOptional(SourceOptions.TYPE).orElse("").toLowerCase(Locale.ROOT);
-        if (!type.equals("mysql") && !type.equals("postgres")) {
+        if (!type.equals("mysql") && !type.equals("postgres") && !type.equals("dms")) {
             throw new SetupException("Source " + source.get(SourceOptions.ID) + " has type '" + type
-                    + "': use mysql or postgres");
+                    + "': use mysql, postgres or dms");
         }
         return type;
     }

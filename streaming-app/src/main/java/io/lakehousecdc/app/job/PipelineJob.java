@@ -13,12 +13,13 @@ import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
 import io.lakehousecdc.source.ChangeSource;
+import io.lakehousecdc.source.dms.DmsChangeSource;
+import io.lakehousecdc.source.dms.DmsSourceSettings;
 import io.lakehousecdc.source.mysql.MySqlChangeSource;
 import io.lakehousecdc.source.mysql.MySqlSourceSettings;
 import io.lakehousecdc.source.postgres.PostgresChangeSource;
 import io.lakehousecdc.source.postgres.PostgresSourceSettings;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -81,9 +82,11 @@ public final class PipelineJob {
         for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
             Configuration sourceConf = sourcesById.get(entry.getKey());
             List<TableId> ids = entry.getValue().stream().map(t -> LakeLayout.tableId(t, sourceConf)).toList();
-            ChangeSource source = LakeLayout.sourceType(sourceConf).equals("postgres")
-                    ? PostgresChangeSource.inspect(PostgresSourceSettings.from(sourceConf), ids, targetZone)
-                    : MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, targetZone);
+            ChangeSource source = switch (LakeLayout.sourceType(sourceConf)) {
+                case "postgres" -> PostgresChangeSource.inspect(PostgresSourceSettings.from(sourceConf), ids, targetZone);
+                case "dms" -> DmsChangeSource.inspect(DmsSourceSettings.from(sourceConf), ids, targetZone);
+                default -> MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, targetZone);
+            };
             warnings.addAll(source.warnings());
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
@@ -140,9 +143,7 @@ public final class PipelineJob {
     public void build(StreamExecutionEnvironment env) {
         TypeInformation<Tuple2<TableId, FailedChange>> failedType = TypeInformation.of(new TypeHint<>() {});
         for (SourcePlan plan : sources) {
-            DataStream<ChangeRecord> changes = env
-                    .fromSource(plan.source().source(), WatermarkStrategy.noWatermarks(), "source: " + plan.id())
-                    .uid(Uids.source(plan.id()));
+            DataStream<ChangeRecord> changes = plan.source().addTo(env, "source: " + plan.id()).uid(Uids.source(plan.id()));
 
             Map<TableId, OutputTag<RowData>> outputs = new LinkedHashMap<>();
             for (LakeTable table : plan.tables()) {
