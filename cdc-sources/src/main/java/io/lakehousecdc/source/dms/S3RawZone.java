@@ -1,5 +1,7 @@
 package io.lakehousecdc.source.dms;
 
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -33,7 +35,10 @@ final class S3RawZone implements RawZone {
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(region));
         if (endpoint != null) {
-            builder.endpointOverride(endpoint).forcePathStyle(true);
+            // S3-compatible stores often lack the SDK's newer default integrity checksums.
+            builder.endpointOverride(endpoint).forcePathStyle(true)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         this.s3 = builder.build();
     }
