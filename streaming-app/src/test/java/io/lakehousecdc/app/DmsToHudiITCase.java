@@ -7,6 +7,12 @@ import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
 
 import org.apache.flink.types.Row;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -40,8 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The DMS raw zone on a real S3-compatible server (S3Proxy, in-process) read through the AWS SDK:
- * a full load, then change files in date folders, a kill and restart in the middle, a late file
- * in an older folder and a malformed row; every file is read once and the lake ends as expected.
+ * a full load, then CSV and Parquet change files in date folders, a kill and restart in the
+ * middle, a late file in an older folder and a malformed row; every file is read once and the
+ * lake ends as expected.
  */
 class DmsToHudiITCase {
     private static final String BUCKET = "raw";
@@ -121,6 +128,35 @@ class DmsToHudiITCase {
         s3.putObject(b -> b.bucket(BUCKET).key(TABLE_DIR + name), RequestBody.fromString(content));
     }
 
+    /** A change file as DMS writes it in Parquet format: Op, then the columns, timestamps in micros. */
+    private static void putParquet(String name, Object[]... rows) throws Exception {
+        MessageType schema = MessageTypeParser.parseMessageType("""
+                message visits {
+                  optional binary Op (STRING);
+                  optional int64 id;
+                  optional binary patient (STRING);
+                  optional int64 started_at (TIMESTAMP(MICROS,false));
+                  optional int64 fee (DECIMAL(10,2));
+                }
+                """);
+        Path file = dir.resolve("parquet-" + System.nanoTime() + ".parquet");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+                .withType(schema).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
+            for (Object[] row : rows) {
+                LocalDateTime started = (LocalDateTime) row[3];
+                Group g = groups.newGroup().append("Op", (String) row[0]).append("id", (Long) row[1])
+                        .append("patient", (String) row[2])
+                        .append("started_at", started.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000 + started.getNano() / 1000);
+                if (row[4] != null) {
+                    g.append("fee", (Long) row[4]);
+                }
+                writer.write(g);
+            }
+        }
+        s3.putObject(b -> b.bucket(BUCKET).key(TABLE_DIR + name), RequestBody.fromFile(file));
+    }
+
     @Test
     void fullLoadThenChangesSurviveARestartAndEveryFileIsReadOnce() throws Exception {
         put("LOAD00000001.csv", """
@@ -155,16 +191,20 @@ class DmsToHudiITCase {
                 """);
         // A file that arrives late in an older date folder.
         put("2024/01/01/20240102-115900000.csv", "I,6,Fitri,2024-01-01 12:00:00,60.00\n");
+        putParquet("2024/01/02/20240102-121000000.parquet",
+                new Object[] {"U", 3L, "Citra, S.", LocalDateTime.parse("2024-01-01T03:00:00"), 3300L},
+                new Object[] {"I", 8L, "Hadi", LocalDateTime.parse("2024-01-04T05:00:00.123"), null});
         try (EmbeddedPipeline resumed = EmbeddedPipeline.start(PipelineJob.prepare(config), "latest", false)) {
             awaitLake(List.of(
                     "1|Ayu Lestari|2024-01-02T00:30:00|11.00",
-                    "3|Citra, S.|2024-01-01T10:00:00|30.00",
+                    "3|Citra, S.|2024-01-01T10:00:00|33.00",
                     "5|Eko|2024-01-03T07:00:00|50.00",
-                    "6|Fitri|2024-01-01T19:00:00|60.00"));
-            // Only the two new files' rows: nothing read before the restart was read again.
-            awaitCaptured(resumed, 2);
+                    "6|Fitri|2024-01-01T19:00:00|60.00",
+                    "8|Hadi|2024-01-04T12:00:00.123|NULL"));
+            // Only the rows of the three new files: nothing read before the restart was read again.
+            awaitCaptured(resumed, 4);
             Thread.sleep(1500);
-            assertThat(resumed.captured()).containsValue(2L);
+            assertThat(resumed.captured()).containsValue(4L);
             resumed.cancel();
         }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * {@code "} when they hold a comma, quote or line break, quotes doubled inside. An empty
  * unquoted field is NULL; {@code ""} is the empty string.
  */
-final class CsvRecords {
+final class CsvRecords implements DmsRecords {
     private final Reader in;
     private int line = 1;
     private int recordLine;
@@ -21,12 +21,19 @@ final class CsvRecords {
     }
 
     /** The line the last record returned by {@link #next()} started on, counting from 1. */
-    int recordLine() {
+    @Override
+    public int position() {
         return recordLine;
     }
 
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
     /** The next record's fields, or null at the end of the input. */
-    String[] next() throws IOException {
+    @Override
+    public String[] next() throws IOException {
         int c = read();
         while (c == '\r' || c == '\n') {
             c = read();

@@ -70,40 +70,43 @@ final class DmsRows {
         return LocalDateTime.parse(m.group(1) + m.group(2), FILE_TIME_FORMAT).toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
-    /** The change in {@code fields}, read from {@code line} of the file; a row that does not fit becomes a failed record. */
-    ChangeRecord toChange(String[] fields, int line, int rowInFile) {
+    /**
+     * The change in {@code fields} (text from CSV, values from Parquet), read from {@code line}
+     * (CSV) or row (Parquet) of the file; a row that does not fit becomes a failed record.
+     */
+    ChangeRecord toChange(Object[] fields, int line, int rowInFile) {
         long position = 0;
         try {
-            List<TextConverter> converters = table.converters();
+            List<FieldConverter> converters = table.converters();
             int expected = (hasOp ? 1 : 0) + (settings.timestampColumn() ? 1 : 0) + converters.size()
                     + (settings.changeSeqColumn() ? 1 : 0);
             if (fields.length != expected) {
                 throw new IllegalArgumentException("expected " + expected + " fields, found " + fields.length);
             }
             int i = 0;
-            ChangeOp op = hasOp ? op(fields[i++]) : ChangeOp.SNAPSHOT;
+            ChangeOp op = hasOp ? op((String) fields[i++]) : ChangeOp.SNAPSHOT;
             if (fullLoad) {
                 op = ChangeOp.SNAPSHOT;
             }
             Long commitMicros = null;
             if (settings.timestampColumn()) {
-                LocalDateTime utc = LocalDateTime.parse(fields[i++], TextConverter.DATE_TIME);
+                LocalDateTime utc = FieldConverter.dateTime(fields[i++]);
                 commitMicros = utc.toEpochSecond(ZoneOffset.UTC) * 1_000_000 + utc.getNano() / 1000;
             }
             LakeSchema schema = table.schema();
             GenericRowData row = new GenericRowData(schema.arity());
             for (int c = 0; c < converters.size(); c++, i++) {
-                String text = fields[i];
-                if (text != null) {
+                Object value = fields[i];
+                if (value != null) {
                     try {
-                        row.setField(c, converters.get(c).convert(text));
+                        row.setField(c, converters.get(c).convert(value));
                     } catch (RuntimeException e) {
                         throw new IllegalArgumentException("column " + schema.rowType().getFieldNames().get(c) + ": " + e.getMessage(), e);
                     }
                 }
             }
             if (!fullLoad) {
-                position = settings.changeSeqColumn() ? changeSeq(fields[i])
+                position = settings.changeSeqColumn() ? changeSeq(String.valueOf(fields[i]))
                         : commitMicros != null ? commitMicros << 12 | (rowInFile & 0xFFF)
                         : fileMillis << 20 | Math.min(rowInFile, (1 << 20) - 1);
             }
@@ -118,7 +121,8 @@ final class DmsRows {
             return ChangeRecord.converted(table.id(), op, row);
         } catch (RuntimeException e) {
             String error = file + " line " + line + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            String payload = file + ":" + line + ": " + String.join(",", Arrays.stream(fields).map(f -> f == null ? "" : f).toList());
+            String payload = file + ":" + line + ": "
+                    + String.join(",", Arrays.stream(fields).map(f -> f == null ? "" : f.toString()).toList());
             return ChangeRecord.failed(table.id(), new FailedChange(position, payload, error, System.currentTimeMillis()));
         }
     }

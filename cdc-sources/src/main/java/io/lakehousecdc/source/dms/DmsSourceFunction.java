@@ -14,7 +14,6 @@ import org.apache.flink.streaming.api.functions.source.RichSourceFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +23,7 @@ import java.util.Set;
 
 /**
  * Follows the DMS raw zone: lists each table's directory every poll interval, and reads the
- * files it has not read yet, full-load files first, then change files in name order (DMS names
+ * CSV and Parquet files it has not read yet, full-load files first, then change files in name order (DMS names
  * them by time, and date folders sort the same way). The names of the files read are kept in
  * Flink state, and a file's records are emitted and the file marked read under the checkpoint
  * lock, so every file is read exactly once across failures and restarts. Late files in older
@@ -81,7 +80,7 @@ final class DmsSourceFunction extends RichSourceFunction<ChangeRecord> implement
 
     private List<String> newFiles(RawZone zone, DmsTable table) throws IOException {
         return zone.list(table.directory()).stream()
-                .filter(f -> !readFiles.contains(f) && !f.endsWith("/" + DmsTable.SCHEMA_FILE) && f.endsWith(".csv"))
+                .filter(f -> !readFiles.contains(f) && (f.endsWith(".csv") || f.endsWith(".parquet")))
                 .sorted(Comparator.comparing((String f) -> !DmsRows.isFullLoad(f)).thenComparing(f -> f))
                 .toList();
     }
@@ -89,12 +88,10 @@ final class DmsSourceFunction extends RichSourceFunction<ChangeRecord> implement
     private void read(RawZone zone, DmsTable table, String file, SourceContext<ChangeRecord> ctx) throws InterruptedException {
         DmsRows rows = new DmsRows(table, settings, zones, file);
         synchronized (ctx.getCheckpointLock()) {
-            try (InputStream in = zone.open(file);
-                    Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                CsvRecords records = new CsvRecords(reader);
+            try (DmsRecords records = open(zone, file)) {
                 int row = 0;
-                for (String[] fields = records.next(); fields != null; fields = records.next()) {
-                    ctx.collect(rows.toChange(fields, records.recordLine(), row++));
+                for (Object[] fields = records.next(); fields != null; fields = records.next()) {
+                    ctx.collect(rows.toChange(fields, records.position(), row++));
                 }
             } catch (IOException e) {
                 ctx.collect(ChangeRecord.failed(table.id(), new FailedChange(0, file,
@@ -102,6 +99,13 @@ final class DmsSourceFunction extends RichSourceFunction<ChangeRecord> implement
             }
             readFiles.add(file);
         }
+    }
+
+    private static DmsRecords open(RawZone zone, String file) throws IOException {
+        InputStream in = zone.open(file);
+        return file.endsWith(".parquet")
+                ? new ParquetRecords(in)
+                : new CsvRecords(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     private void sleep(long millis) throws InterruptedException {

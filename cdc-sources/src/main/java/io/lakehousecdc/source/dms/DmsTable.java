@@ -35,7 +35,7 @@ import java.util.List;
  *     type: DECIMAL(10,2)
  * </pre>
  */
-record DmsTable(TableId id, String directory, LakeSchema schema, List<TextConverter> converters) implements Serializable {
+record DmsTable(TableId id, String directory, LakeSchema schema, List<FieldConverter> converters) implements Serializable {
 
     static final String SCHEMA_FILE = "_schema.yaml";
 
@@ -58,7 +58,7 @@ record DmsTable(TableId id, String directory, LakeSchema schema, List<TextConver
         List<String> key = new ArrayList<>();
         root.path("key").forEach(k -> key.add(k.asText()));
         List<RowType.RowField> fields = new ArrayList<>();
-        List<TextConverter> converters = new ArrayList<>();
+        List<FieldConverter> converters = new ArrayList<>();
         for (JsonNode column : root.path("columns")) {
             String name = column.path("name").asText();
             String typeText = column.path("type").asText();
@@ -70,9 +70,9 @@ record DmsTable(TableId id, String directory, LakeSchema schema, List<TextConver
                         + "', which is not a Flink SQL type (e.g. BIGINT, DECIMAL(10,2), TIMESTAMP(3), TIMESTAMP_LTZ(6));"
                         + " in {name: .., type: ..} style quote types that hold a comma");
             }
-            TextConverter.Mapped mapped;
+            FieldConverter.Mapped mapped;
             try {
-                mapped = TextConverter.of(declared.copy(!key.contains(name)), zones);
+                mapped = FieldConverter.of(declared.copy(!key.contains(name)), zones);
             } catch (IllegalArgumentException e) {
                 throw new SetupException("Schema file " + file + ": column '" + name + "': " + e.getMessage());
             }

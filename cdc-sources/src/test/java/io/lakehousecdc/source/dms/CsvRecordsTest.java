@@ -38,11 +38,11 @@ class CsvRecordsTest {
     void recordsKnowTheLineTheyStartOn() throws IOException {
         CsvRecords records = new CsvRecords(new StringReader("a\n\"x\ny\"\nb\n"));
         records.next();
-        assertThat(records.recordLine()).isEqualTo(1);
+        assertThat(records.position()).isEqualTo(1);
         records.next();
-        assertThat(records.recordLine()).isEqualTo(2);
+        assertThat(records.position()).isEqualTo(2);
         records.next();
-        assertThat(records.recordLine()).isEqualTo(4);
+        assertThat(records.position()).isEqualTo(4);
         assertThat(records.next()).isNull();
     }
 
