@@ -1,5 +1,8 @@
 package io.lakehousecdc.app;
 
+import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.job.PipelineJob;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,13 +13,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A PostgreSQL source that is not ready stops {@code lakehouse run} with one line naming the cause and the fix. */
-class PostgresSetupErrorsITCase {
+/**
+ * Checks of a PostgreSQL source before the job starts: what is not ready stops {@code lakehouse
+ * run} with one line naming the cause and the fix; a publication the user may create is created;
+ * a table whose updates cannot be captured is warned about.
+ */
+class PostgresSetupITCase {
 
     @TempDir
     static Path dir;
@@ -66,9 +77,43 @@ class PostgresSetupErrorsITCase {
 
     @Test
     void aPublicationTheUserMayNotCreateNamesTheSqlToRun() throws Exception {
+        // CREATE PUBLICATION, or ALTER PUBLICATION ... ADD TABLE once another test has created it.
         assertThat(run("orders")).singleElement().asString()
                 .contains("does not cover public.orders")
-                .contains("run as the tables' owner: CREATE PUBLICATION " + postgres.slot + "_pub FOR TABLE \"public\".\"orders\"");
+                .containsPattern("run as the tables' owner: (CREATE PUBLICATION " + postgres.slot + "_pub FOR TABLE"
+                        + "|ALTER PUBLICATION " + postgres.slot + "_pub ADD TABLE) \"public\"\\.\"orders\"$");
+    }
+
+    @Test
+    void theTablesOwnerGetsThePublicationCreatedAndAWarningForReplicaIdentityNothing() throws Exception {
+        postgres.execute("GRANT CREATE ON SCHEMA public TO " + LocalPostgres.CDC_USER,
+                "GRANT CREATE ON DATABASE " + postgres.database + " TO " + LocalPostgres.CDC_USER);
+        try (Connection cdc = DriverManager.getConnection("jdbc:postgresql://" + LocalPostgres.HOST + ":" + LocalPostgres.PORT
+                + "/" + postgres.database, LocalPostgres.CDC_USER, LocalPostgres.CDC_PASSWORD);
+                Statement st = cdc.createStatement()) {
+            st.execute("CREATE TABLE owned (id INT PRIMARY KEY, note TEXT)");
+            st.execute("ALTER TABLE owned REPLICA IDENTITY NOTHING");
+        }
+        Path config = dir.resolve("owned.yaml");
+        Files.writeString(config, """
+                sources:
+                %s
+                lake:
+                  base-path: %s
+                tables:
+                  - source: pharmacy
+                    table: public.owned
+                """.formatted(postgres.sourceYaml("pharmacy", dir.resolve("password")), dir.resolve("lake")));
+        PipelineJob job = PipelineJob.prepare(LakehouseConfig.load(config, List.of()));
+
+        assertThat(job.warnings()).singleElement().asString()
+                .contains("public.owned has REPLICA IDENTITY NOTHING").contains("REPLICA IDENTITY DEFAULT");
+        try (Statement st = postgres.connection().createStatement();
+                ResultSet rs = st.executeQuery("SELECT tablename FROM pg_publication_tables WHERE pubname = '"
+                        + postgres.slot + "_pub'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("owned");
+        }
     }
 
     @Test
