@@ -1,10 +1,16 @@
 package io.lakehousecdc.source;
 
 import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 
+import org.apache.flink.table.types.logical.RowType;
+
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A captured table: its lake schema and, per source column in order, the converter of its values.
@@ -18,5 +24,34 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
     public CapturedTable {
         columnNames = List.copyOf(columnNames);
         converters = List.copyOf(converters);
+    }
+
+    /**
+     * Maps a table's source columns to the lake. Key columns are NOT NULL; all others nullable,
+     * so that a column dropped at the source can keep its history in the lake.
+     *
+     * @param mapping a column and whether it is nullable to its lake column; throws
+     *     IllegalArgumentException for a type it cannot map
+     * @throws SetupException naming the column when its type cannot be mapped
+     */
+    public static <C> CapturedTable map(TableId id, List<C> columns, Function<C, String> name, List<String> key,
+            BiFunction<C, Boolean, LakeColumn> mapping) {
+        List<RowType.RowField> fields = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<ValueConverter> converters = new ArrayList<>();
+        for (C column : columns) {
+            String columnName = name.apply(column);
+            LakeColumn mapped;
+            try {
+                mapped = mapping.apply(column, !key.contains(columnName));
+            } catch (IllegalArgumentException e) {
+                throw new SetupException("Column " + id.sourceName() + "." + columnName + ": " + e.getMessage()
+                        + "; exclude the table or change the column type");
+            }
+            fields.add(new RowType.RowField(columnName, mapped.type()));
+            names.add(columnName);
+            converters.add(mapped.converter());
+        }
+        return new CapturedTable(id, LakeSchema.of(id, fields, key), names, converters);
     }
 }

@@ -37,13 +37,7 @@ public final class SourceSettings implements Serializable {
         this.port = conf.getOptional(SourceOptions.PORT).orElse(defaultPort);
         this.username = required(conf, SourceOptions.USERNAME.key(), "source " + id);
         this.password = required(conf, SourceOptions.PASSWORD.key(), "source " + id);
-        String zone = conf.get(SourceOptions.SERVER_TIME_ZONE);
-        try {
-            this.serverTimeZone = ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw new SetupException("Source " + id + ": server-time-zone '" + zone
-                    + "' is not a time zone; use a region id such as UTC or Asia/Jakarta");
-        }
+        this.serverTimeZone = serverTimeZone(conf, id);
         this.connectTimeout = conf.get(SourceOptions.CONNECT_TIMEOUT);
         this.chunkSize = conf.get(SourceOptions.SNAPSHOT_CHUNK_SIZE);
         this.debezium = new Properties();
@@ -51,6 +45,17 @@ public final class SourceSettings implements Serializable {
             if (e.getKey().startsWith(SourceOptions.DEBEZIUM_PREFIX)) {
                 debezium.setProperty(e.getKey().substring(SourceOptions.DEBEZIUM_PREFIX.length()), e.getValue());
             }
+        }
+    }
+
+    /** The source's {@code server-time-zone}, validated. */
+    public static ZoneId serverTimeZone(Configuration conf, String sourceId) {
+        String zone = conf.get(SourceOptions.SERVER_TIME_ZONE);
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new SetupException("Source " + sourceId + ": server-time-zone '" + zone
+                    + "' is not a time zone; use a region id such as UTC or Asia/Jakarta");
         }
     }
 

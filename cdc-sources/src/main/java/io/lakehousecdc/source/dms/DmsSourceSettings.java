@@ -9,7 +9,6 @@ import org.apache.flink.configuration.Configuration;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 
@@ -35,13 +34,7 @@ public final class DmsSourceSettings implements Serializable {
         }
         this.region = conf.get(SourceOptions.S3_REGION);
         this.endpoint = conf.get(SourceOptions.S3_ENDPOINT);
-        String zone = conf.get(SourceOptions.SERVER_TIME_ZONE);
-        try {
-            this.serverTimeZone = ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw new SetupException("Source " + id + ": server-time-zone '" + zone
-                    + "' is not a time zone; use a region id such as UTC or Asia/Jakarta");
-        }
+        this.serverTimeZone = SourceSettings.serverTimeZone(conf, id);
         this.pollInterval = conf.get(SourceOptions.POLL_INTERVAL);
         this.timestampColumn = conf.get(SourceOptions.TIMESTAMP_COLUMN);
         this.changeSeqColumn = conf.get(SourceOptions.CHANGE_SEQ_COLUMN);

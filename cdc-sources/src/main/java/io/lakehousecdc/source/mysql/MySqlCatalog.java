@@ -1,14 +1,11 @@
 package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.source.CapturedTable;
-import io.lakehousecdc.source.ValueConverter;
 
-import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
 
-import org.apache.flink.table.types.logical.RowType;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -116,23 +113,8 @@ final class MySqlCatalog {
             throw new SetupException("Table " + qualified + " of source " + settings.common().id()
                     + " has no primary key: add one, the processed zone upserts by key");
         }
-        List<RowType.RowField> fields = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<ValueConverter> converters = new ArrayList<>();
-        for (MySqlColumn column : columns) {
-            MySqlTypeMapping.Mapped mapped;
-            try {
-                // Non-key columns are nullable in the lake, so that a dropped column can keep its history.
-                mapped = MySqlTypeMapping.map(column.withNullable(!key.contains(column.name())), zones);
-            } catch (IllegalArgumentException e) {
-                throw new SetupException("Column " + qualified + "." + column.name() + ": " + e.getMessage()
-                        + "; exclude the table or change the column type");
-            }
-            fields.add(new RowType.RowField(column.name(), mapped.type()));
-            names.add(column.name());
-            converters.add(mapped.converter());
-        }
-        return new CapturedTable(id, LakeSchema.of(id, fields, key), names, converters);
+        return CapturedTable.map(id, columns, MySqlColumn::name, key,
+                (column, nullable) -> MySqlTypeMapping.map(column.withNullable(nullable), zones));
     }
 
     private static List<MySqlColumn> columns(Connection connection, String database, String table) throws SQLException {

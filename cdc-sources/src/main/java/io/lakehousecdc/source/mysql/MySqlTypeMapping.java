@@ -2,6 +2,7 @@ package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.source.ValueConverter;
 import io.lakehousecdc.source.IsoTimestamps;
+import io.lakehousecdc.source.LakeColumn;
 import io.lakehousecdc.source.TimeText;
 
 import io.lakehousecdc.core.TimeZonePolicy;
@@ -46,47 +47,45 @@ final class MySqlTypeMapping {
 
     private MySqlTypeMapping() {}
 
-    /** A column's lake type and the converter for its values. */
-    record Mapped(LogicalType type, ValueConverter converter) {}
 
-    static Mapped map(MySqlColumn column, TimeZonePolicy zones) {
+    static LakeColumn map(MySqlColumn column, TimeZonePolicy zones) {
         boolean nullable = column.nullable();
         boolean unsigned = column.unsigned();
         String type = column.dataType().toLowerCase(Locale.ROOT);
         switch (type) {
             case "tinyint":
                 return unsigned
-                        ? new Mapped(new SmallIntType(nullable), v -> ((Number) v).shortValue())
-                        : new Mapped(new TinyIntType(nullable), v -> ((Number) v).byteValue());
+                        ? new LakeColumn(new SmallIntType(nullable), v -> ((Number) v).shortValue())
+                        : new LakeColumn(new TinyIntType(nullable), v -> ((Number) v).byteValue());
             case "smallint":
                 return unsigned
-                        ? new Mapped(new IntType(nullable), v -> ((Number) v).intValue())
-                        : new Mapped(new SmallIntType(nullable), v -> ((Number) v).shortValue());
+                        ? new LakeColumn(new IntType(nullable), v -> ((Number) v).intValue())
+                        : new LakeColumn(new SmallIntType(nullable), v -> ((Number) v).shortValue());
             case "mediumint":
-                return new Mapped(new IntType(nullable), v -> ((Number) v).intValue());
+                return new LakeColumn(new IntType(nullable), v -> ((Number) v).intValue());
             case "int":
             case "integer":
                 return unsigned
-                        ? new Mapped(new BigIntType(nullable), v -> ((Number) v).longValue())
-                        : new Mapped(new IntType(nullable), v -> ((Number) v).intValue());
+                        ? new LakeColumn(new BigIntType(nullable), v -> ((Number) v).longValue())
+                        : new LakeColumn(new IntType(nullable), v -> ((Number) v).intValue());
             case "bigint":
                 return unsigned
-                        ? new Mapped(new DecimalType(nullable, 20, 0), v -> DecimalData.fromBigDecimal(toBigDecimal(v), 20, 0))
-                        : new Mapped(new BigIntType(nullable), v -> ((Number) v).longValue());
+                        ? new LakeColumn(new DecimalType(nullable, 20, 0), v -> DecimalData.fromBigDecimal(toBigDecimal(v), 20, 0))
+                        : new LakeColumn(new BigIntType(nullable), v -> ((Number) v).longValue());
             case "year":
-                return new Mapped(new IntType(nullable), v -> ((Number) v).intValue());
+                return new LakeColumn(new IntType(nullable), v -> ((Number) v).intValue());
             case "float":
-                return new Mapped(new FloatType(nullable), v -> ((Number) v).floatValue());
+                return new LakeColumn(new FloatType(nullable), v -> ((Number) v).floatValue());
             case "double":
             case "real":
-                return new Mapped(new DoubleType(nullable), v -> ((Number) v).doubleValue());
+                return new LakeColumn(new DoubleType(nullable), v -> ((Number) v).doubleValue());
             case "decimal":
             case "numeric":
                 return decimal(column, nullable);
             case "bit":
                 return column.precision() == 1
-                        ? new Mapped(new BooleanType(nullable), v -> (Boolean) v)
-                        : new Mapped(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bytes);
+                        ? new LakeColumn(new BooleanType(nullable), v -> (Boolean) v)
+                        : new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bytes);
             case "char":
             case "varchar":
             case "tinytext":
@@ -96,24 +95,24 @@ final class MySqlTypeMapping {
             case "enum":
             case "set":
             case "json":
-                return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(v.toString()));
+                return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(v.toString()));
             case "binary":
             case "varbinary":
             case "tinyblob":
             case "blob":
             case "mediumblob":
             case "longblob":
-                return new Mapped(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bytes);
+                return new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bytes);
             case "date":
-                return new Mapped(new DateType(nullable), v -> ((Number) v).intValue());
+                return new LakeColumn(new DateType(nullable), v -> ((Number) v).intValue());
             case "time":
                 return time(column, nullable);
             case "datetime":
                 return column.fractionalSeconds() <= 3
-                        ? new Mapped(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
-                        : new Mapped(new TimestampType(nullable, 6), v -> zones.wallClockMicrosToTarget(((Number) v).longValue()));
+                        ? new LakeColumn(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
+                        : new LakeColumn(new TimestampType(nullable, 6), v -> zones.wallClockMicrosToTarget(((Number) v).longValue()));
             case "timestamp":
-                return new Mapped(
+                return new LakeColumn(
                         new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
                         v -> IsoTimestamps.instantToTarget((String) v, zones));
             default:
@@ -121,15 +120,15 @@ final class MySqlTypeMapping {
         }
     }
 
-    private static Mapped decimal(MySqlColumn column, boolean nullable) {
+    private static LakeColumn decimal(MySqlColumn column, boolean nullable) {
         int precision = (int) column.precision();
         int scale = column.scale();
         if (precision > MAX_LAKE_DECIMAL_PRECISION) {
-            return new Mapped(
+            return new LakeColumn(
                     new VarCharType(nullable, VarCharType.MAX_LENGTH),
                     v -> StringData.fromString(toBigDecimal(v).toPlainString()));
         }
-        return new Mapped(new DecimalType(nullable, precision, scale), v -> {
+        return new LakeColumn(new DecimalType(nullable, precision, scale), v -> {
             DecimalData d = DecimalData.fromBigDecimal(toBigDecimal(v), precision, scale);
             if (d == null) {
                 throw new IllegalArgumentException(v + " does not fit DECIMAL(" + precision + "," + scale + ")");
@@ -138,9 +137,9 @@ final class MySqlTypeMapping {
         });
     }
 
-    private static Mapped time(MySqlColumn column, boolean nullable) {
+    private static LakeColumn time(MySqlColumn column, boolean nullable) {
         if (column.fractionalSeconds() <= 3) {
-            return new Mapped(new TimeType(nullable, 3), v -> {
+            return new LakeColumn(new TimeType(nullable, 3), v -> {
                 long micros = ((Number) v).longValue();
                 if (micros < 0 || micros >= MICROS_PER_DAY) {
                     throw new IllegalArgumentException("TIME value " + micros + "us is outside 00:00-24:00");
@@ -148,7 +147,7 @@ final class MySqlTypeMapping {
                 return (int) (micros / 1000);
             });
         }
-        return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
+        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
     }
 
     private static BigDecimal toBigDecimal(Object v) {

@@ -1,13 +1,10 @@
 package io.lakehousecdc.source.postgres;
 
-import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.CapturedTable;
-import io.lakehousecdc.source.ValueConverter;
 
-import org.apache.flink.table.types.logical.RowType;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -118,23 +115,8 @@ final class PostgresCatalog {
             warnings.add("Table " + qualified + " has REPLICA IDENTITY NOTHING: its updates and deletes cannot be captured;"
                     + " run ALTER TABLE " + regclass + " REPLICA IDENTITY DEFAULT");
         }
-        List<RowType.RowField> fields = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<ValueConverter> converters = new ArrayList<>();
-        for (PostgresColumn column : columns) {
-            PostgresTypeMapping.Mapped mapped;
-            try {
-                // Non-key columns are nullable in the lake, so that a dropped column can keep its history.
-                mapped = PostgresTypeMapping.map(column.withNullable(!key.contains(column.name())), zones);
-            } catch (IllegalArgumentException e) {
-                throw new SetupException("Column " + qualified + "." + column.name() + ": " + e.getMessage()
-                        + "; exclude the table or change the column type");
-            }
-            fields.add(new RowType.RowField(column.name(), mapped.type()));
-            names.add(column.name());
-            converters.add(mapped.converter());
-        }
-        return new CapturedTable(id, LakeSchema.of(id, fields, key), names, converters);
+        return CapturedTable.map(id, columns, PostgresColumn::name, key,
+                (column, nullable) -> PostgresTypeMapping.map(column.withNullable(nullable), zones));
     }
 
     private static List<PostgresColumn> columns(Connection connection, TableId id) throws SQLException {

@@ -2,6 +2,7 @@ package io.lakehousecdc.source.postgres;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.IsoTimestamps;
+import io.lakehousecdc.source.LakeColumn;
 import io.lakehousecdc.source.TimeText;
 import io.lakehousecdc.source.ValueConverter;
 
@@ -48,13 +49,12 @@ final class PostgresTypeMapping {
 
     private PostgresTypeMapping() {}
 
-    record Mapped(LogicalType type, ValueConverter converter) {}
 
-    static Mapped map(PostgresColumn column, TimeZonePolicy zones) {
+    static LakeColumn map(PostgresColumn column, TimeZonePolicy zones) {
         if (column.array()) {
-            Mapped element = map(column.element(), zones);
+            LakeColumn element = map(column.element(), zones);
             ValueConverter convert = element.converter();
-            return new Mapped(new ArrayType(column.nullable(), element.type()), v -> {
+            return new LakeColumn(new ArrayType(column.nullable(), element.type()), v -> {
                 List<?> values = (List<?>) v;
                 Object[] converted = new Object[values.size()];
                 for (int i = 0; i < converted.length; i++) {
@@ -70,17 +70,17 @@ final class PostgresTypeMapping {
         }
         switch (column.type()) {
             case "int2":
-                return new Mapped(new SmallIntType(nullable), v -> ((Number) v).shortValue());
+                return new LakeColumn(new SmallIntType(nullable), v -> ((Number) v).shortValue());
             case "int4":
-                return new Mapped(new IntType(nullable), v -> ((Number) v).intValue());
+                return new LakeColumn(new IntType(nullable), v -> ((Number) v).intValue());
             case "int8":
-                return new Mapped(new BigIntType(nullable), v -> ((Number) v).longValue());
+                return new LakeColumn(new BigIntType(nullable), v -> ((Number) v).longValue());
             case "float4":
-                return new Mapped(new FloatType(nullable), v -> ((Number) v).floatValue());
+                return new LakeColumn(new FloatType(nullable), v -> ((Number) v).floatValue());
             case "float8":
-                return new Mapped(new DoubleType(nullable), v -> ((Number) v).doubleValue());
+                return new LakeColumn(new DoubleType(nullable), v -> ((Number) v).doubleValue());
             case "bool":
-                return new Mapped(new BooleanType(nullable), v -> (Boolean) v);
+                return new LakeColumn(new BooleanType(nullable), v -> (Boolean) v);
             case "numeric":
                 return numeric(column.precision(), column.scale(), nullable);
             case "money":
@@ -99,35 +99,35 @@ final class PostgresTypeMapping {
             case "citext":
                 return text(nullable);
             case "bytea":
-                return new Mapped(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), PostgresTypeMapping::bytes);
+                return new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), PostgresTypeMapping::bytes);
             case "date":
-                return new Mapped(new DateType(nullable), v -> ((Number) v).intValue());
+                return new LakeColumn(new DateType(nullable), v -> ((Number) v).intValue());
             case "time":
                 return time(column.fractionalSeconds(), nullable);
             case "timestamp":
                 return column.fractionalSeconds() <= 3
-                        ? new Mapped(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
-                        : new Mapped(new TimestampType(nullable, 6), v -> zones.wallClockMicrosToTarget(((Number) v).longValue()));
+                        ? new LakeColumn(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
+                        : new LakeColumn(new TimestampType(nullable, 6), v -> zones.wallClockMicrosToTarget(((Number) v).longValue()));
             case "timestamptz":
-                return new Mapped(new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
+                return new LakeColumn(new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
                         v -> IsoTimestamps.instantToTarget((String) v, zones));
             case "interval":
-                return new Mapped(new BigIntType(nullable), v -> ((Number) v).longValue());
+                return new LakeColumn(new BigIntType(nullable), v -> ((Number) v).longValue());
             default:
                 throw new IllegalArgumentException("type " + column.type() + (column.array() ? "[]" : "") + " is not supported");
         }
     }
 
-    private static Mapped text(boolean nullable) {
-        return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(v.toString()));
+    private static LakeColumn text(boolean nullable) {
+        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(v.toString()));
     }
 
-    private static Mapped numeric(int precision, int scale, boolean nullable) {
+    private static LakeColumn numeric(int precision, int scale, boolean nullable) {
         if (precision == 0 || precision > MAX_LAKE_DECIMAL_PRECISION) {
-            return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH),
+            return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
                     v -> StringData.fromString(toBigDecimal(v).toPlainString()));
         }
-        return new Mapped(new DecimalType(nullable, precision, scale), v -> {
+        return new LakeColumn(new DecimalType(nullable, precision, scale), v -> {
             DecimalData d = DecimalData.fromBigDecimal(toBigDecimal(v), precision, scale);
             if (d == null) {
                 throw new IllegalArgumentException(v + " does not fit NUMERIC(" + precision + "," + scale + ")");
@@ -136,9 +136,9 @@ final class PostgresTypeMapping {
         });
     }
 
-    private static Mapped time(int fractionalSeconds, boolean nullable) {
+    private static LakeColumn time(int fractionalSeconds, boolean nullable) {
         if (fractionalSeconds <= 3) {
-            return new Mapped(new TimeType(nullable, 3), v -> {
+            return new LakeColumn(new TimeType(nullable, 3), v -> {
                 long micros = ((Number) v).longValue();
                 if (micros < 0 || micros >= MICROS_PER_DAY) {
                     throw new IllegalArgumentException("time value " + micros + "us is outside 00:00-24:00");
@@ -146,7 +146,7 @@ final class PostgresTypeMapping {
                 return (int) (micros / 1000);
             });
         }
-        return new Mapped(new VarCharType(nullable, VarCharType.MAX_LENGTH),
+        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
                 v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
     }
 

@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.core.TimeZonePolicy;
+import io.lakehousecdc.source.LakeColumn;
 
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.StringData;
@@ -32,7 +33,7 @@ class MySqlTypeMappingTest {
 
     private final TimeZonePolicy zones = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
 
-    private MySqlTypeMapping.Mapped map(String dataType, String columnType, long precision, int scale, int fsp) {
+    private LakeColumn map(String dataType, String columnType, long precision, int scale, int fsp) {
         return MySqlTypeMapping.map(new MySqlColumn("c", dataType, columnType, precision, scale, fsp, true), zones);
     }
 
@@ -62,14 +63,14 @@ class MySqlTypeMappingTest {
 
     @Test
     void decimalsKeepPrecisionAndScaleOrBecomeTextBeyondThirtyEight() {
-        MySqlTypeMapping.Mapped money = map("decimal", "decimal(10,2)", 10, 2, 0);
+        LakeColumn money = map("decimal", "decimal(10,2)", 10, 2, 0);
         assertThat(money.type()).isEqualTo(new DecimalType(10, 2));
         assertThat(money.converter().convert(new BigDecimal("12345678.90")))
                 .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("12345678.90"), 10, 2));
         assertThatThrownBy(() -> money.converter().convert(new BigDecimal("123456789012.00")))
                 .hasMessageContaining("does not fit");
 
-        MySqlTypeMapping.Mapped wide = map("decimal", "decimal(65,30)", 65, 30, 0);
+        LakeColumn wide = map("decimal", "decimal(65,30)", 65, 30, 0);
         assertThat(wide.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         String value = "12345678901234567890123456789012345.123456789012345678901234567890";
         assertThat(wide.converter().convert(new BigDecimal(value))).isEqualTo(StringData.fromString(value));
@@ -81,7 +82,7 @@ class MySqlTypeMappingTest {
                 .isEqualTo(StringData.fromString("héllo 👋"));
         assertThat(type("enum", "enum('a','b')", 1, 0, 0)).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         assertThat(type("json", "json", 0, 0, 0)).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
-        MySqlTypeMapping.Mapped blob = map("blob", "blob", 65535, 0, 0);
+        LakeColumn blob = map("blob", "blob", 65535, 0, 0);
         assertThat(blob.type()).isEqualTo(new VarBinaryType(VarBinaryType.MAX_LENGTH));
         assertThat((byte[]) blob.converter().convert(ByteBuffer.wrap(new byte[] {1, 2, 3}))).containsExactly(1, 2, 3);
         assertThat(type("bit", "bit(1)", 1, 0, 0)).isEqualTo(new BooleanType());
@@ -90,13 +91,13 @@ class MySqlTypeMappingTest {
 
     @Test
     void datetimeIsWallClockOfTheSourceZoneAndBecomesWib() {
-        MySqlTypeMapping.Mapped datetime = map("datetime", "datetime", 0, 0, 0);
+        LakeColumn datetime = map("datetime", "datetime", 0, 0, 0);
         assertThat(datetime.type()).isEqualTo(new TimestampType(3));
         long wallClockMillis = LocalDateTime.parse("2024-01-01T17:30:00").toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
         assertThat(((TimestampData) datetime.converter().convert(wallClockMillis)).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-01-02T00:30:00"));
 
-        MySqlTypeMapping.Mapped micros = map("datetime", "datetime(6)", 0, 0, 6);
+        LakeColumn micros = map("datetime", "datetime(6)", 0, 0, 6);
         assertThat(micros.type()).isEqualTo(new TimestampType(6));
         assertThat(((TimestampData) micros.converter().convert(wallClockMillis * 1000 + 654_321)).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-01-02T00:30:00.654321"));
@@ -104,7 +105,7 @@ class MySqlTypeMappingTest {
 
     @Test
     void timestampIsAnInstantAndBecomesWib() {
-        MySqlTypeMapping.Mapped timestamp = map("timestamp", "timestamp(6)", 0, 0, 6);
+        LakeColumn timestamp = map("timestamp", "timestamp(6)", 0, 0, 6);
         assertThat(timestamp.type()).isEqualTo(new TimestampType(6));
         assertThat(((TimestampData) timestamp.converter().convert("2024-05-01T20:15:30.000123Z")).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-05-02T03:15:30.000123"));
@@ -113,16 +114,16 @@ class MySqlTypeMappingTest {
 
     @Test
     void dateStaysADateAndTimeStaysATime() {
-        MySqlTypeMapping.Mapped date = map("date", "date", 0, 0, 0);
+        LakeColumn date = map("date", "date", 0, 0, 0);
         assertThat(date.type()).isEqualTo(new DateType());
         assertThat(date.converter().convert(19_723)).isEqualTo(19_723);
 
-        MySqlTypeMapping.Mapped time = map("time", "time", 0, 0, 0);
+        LakeColumn time = map("time", "time", 0, 0, 0);
         assertThat(time.type()).isEqualTo(new TimeType(3));
         assertThat(time.converter().convert(3_723_000_000L)).isEqualTo(3_723_000);
         assertThatThrownBy(() -> time.converter().convert(90_000_000_000L)).hasMessageContaining("outside");
 
-        MySqlTypeMapping.Mapped fine = map("time", "time(6)", 0, 0, 6);
+        LakeColumn fine = map("time", "time(6)", 0, 0, 6);
         assertThat(fine.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         assertThat(fine.converter().convert(-(3_600_000_000L * 100 + 1))).isEqualTo(StringData.fromString("-100:00:00.000001"));
     }

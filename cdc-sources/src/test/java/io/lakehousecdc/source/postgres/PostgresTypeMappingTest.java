@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.postgres;
 
 import io.lakehousecdc.core.TimeZonePolicy;
+import io.lakehousecdc.source.LakeColumn;
 
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
@@ -34,7 +35,7 @@ class PostgresTypeMappingTest {
 
     private final TimeZonePolicy zones = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
 
-    private PostgresTypeMapping.Mapped map(String type, int precision, int scale, int fsp) {
+    private LakeColumn map(String type, int precision, int scale, int fsp) {
         return PostgresTypeMapping.map(new PostgresColumn("c", type, false, false, precision, scale, fsp, true), zones);
     }
 
@@ -55,12 +56,12 @@ class PostgresTypeMappingTest {
 
     @Test
     void numericWithScaleIsDecimalAndWithoutIsExactText() {
-        PostgresTypeMapping.Mapped scaled = map("numeric", 8, 2, 0);
+        LakeColumn scaled = map("numeric", 8, 2, 0);
         assertThat(scaled.type()).isEqualTo(new DecimalType(8, 2));
         assertThat(scaled.converter().convert(new BigDecimal("123456.78")))
                 .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("123456.78"), 8, 2));
 
-        PostgresTypeMapping.Mapped free = map("numeric", 0, 0, 0);
+        LakeColumn free = map("numeric", 0, 0, 0);
         assertThat(free.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         Schema variable = SchemaBuilder.struct().name("io.debezium.data.VariableScaleDecimal")
                 .field("scale", Schema.INT32_SCHEMA).field("value", Schema.BYTES_SCHEMA).build();
@@ -73,13 +74,13 @@ class PostgresTypeMappingTest {
 
     @Test
     void timestampIsWallClockAndTimestamptzAnInstant() {
-        PostgresTypeMapping.Mapped timestamp = map("timestamp", 0, 0, 6);
+        LakeColumn timestamp = map("timestamp", 0, 0, 6);
         assertThat(timestamp.type()).isEqualTo(new TimestampType(6));
         long micros = LocalDateTime.parse("2024-01-01T17:30:00.000001").toEpochSecond(ZoneOffset.UTC) * 1_000_000 + 1;
         assertThat(((TimestampData) timestamp.converter().convert(micros)).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-01-02T00:30:00.000001"));
 
-        PostgresTypeMapping.Mapped zoned = map("timestamptz", 0, 0, 6);
+        LakeColumn zoned = map("timestamptz", 0, 0, 6);
         assertThat(((TimestampData) zoned.converter().convert("2024-01-02T16:00:00.5Z")).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-01-02T23:00:00.5"));
         assertThat(map("timestamp", 0, 0, 3).type()).isEqualTo(new TimestampType(3));
@@ -87,7 +88,7 @@ class PostgresTypeMappingTest {
 
     @Test
     void arraysConvertEachElementAndKeepNulls() {
-        PostgresTypeMapping.Mapped ints = PostgresTypeMapping.map(
+        LakeColumn ints = PostgresTypeMapping.map(
                 new PostgresColumn("c", "int4", true, false, 0, 0, 0, true), zones);
         assertThat(ints.type()).isEqualTo(new ArrayType(new IntType()));
         ArrayData array = (ArrayData) ints.converter().convert(Arrays.asList(1, null, 3));
