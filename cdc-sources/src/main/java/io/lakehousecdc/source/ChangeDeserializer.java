@@ -76,17 +76,20 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         if (table == null) {
             return;
         }
-        long position = "r".equals(value.getString("op")) ? snapshotSeq : positions.of(source);
+        String code = value.getString("op");
+        long position = "r".equals(code) ? snapshotSeq : positions.of(source);
+        ChangeRecord change;
         try {
-            out.collect(convert(table, value, source, position));
+            change = convert(table, op(code), value, source, position);
         } catch (RuntimeException e) {
-            out.collect(ChangeRecord.failed(table.id,
-                    new FailedChange(position, String.valueOf(value), describe(e), System.currentTimeMillis())));
+            change = ChangeRecord.failed(table.id,
+                    new FailedChange(position, String.valueOf(value), describe(e), System.currentTimeMillis()));
         }
+        // Outside the try: a failure downstream must fail the job, not pass for a bad record.
+        out.collect(change);
     }
 
-    private ChangeRecord convert(TableState table, Struct value, Struct source, long position) {
-        ChangeOp op = op(value.getString("op"));
+    private ChangeRecord convert(TableState table, ChangeOp op, Struct value, Struct source, long position) {
         Struct image = value.getStruct(op == ChangeOp.DELETE ? "before" : "after");
         GenericRowData row = table.toRow(image);
         int meta = table.schema.metadataOffset();

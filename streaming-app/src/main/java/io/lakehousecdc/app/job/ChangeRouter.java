@@ -30,7 +30,10 @@ final class ChangeRouter extends ProcessFunction<ChangeRecord, Void> {
 
     private final Map<TableId, OutputTag<RowData>> outputs;
     private final OutputTag<Tuple2<TableId, FailedChange>> failed;
-    private transient Map<TableId, LongCounter> captured;
+    /** Each table's output and captured-row counter, found with one lookup per record. */
+    private transient Map<TableId, Route> routes;
+
+    private record Route(OutputTag<RowData> output, LongCounter captured) {}
 
     ChangeRouter(Map<TableId, OutputTag<RowData>> outputs, OutputTag<Tuple2<TableId, FailedChange>> failed) {
         this.outputs = Map.copyOf(outputs);
@@ -39,12 +42,12 @@ final class ChangeRouter extends ProcessFunction<ChangeRecord, Void> {
 
     @Override
     public void open(Configuration parameters) {
-        captured = new HashMap<>();
-        for (TableId table : outputs.keySet()) {
+        routes = new HashMap<>();
+        outputs.forEach((table, output) -> {
             LongCounter counter = new LongCounter();
             getRuntimeContext().addAccumulator(CAPTURED + table.lakeName(), counter);
-            captured.put(table, counter);
-        }
+            routes.put(table, new Route(output, counter));
+        });
     }
 
     @Override
@@ -53,8 +56,9 @@ final class ChangeRouter extends ProcessFunction<ChangeRecord, Void> {
             ctx.output(failed, Tuple2.of(change.table(), change.failure()));
             return;
         }
+        Route route = routes.get(change.table());
         change.row().setRowKind(change.op() == ChangeOp.DELETE ? RowKind.DELETE : RowKind.INSERT);
-        ctx.output(outputs.get(change.table()), change.row());
-        captured.get(change.table()).add(1L);
+        ctx.output(route.output(), change.row());
+        route.captured().add(1L);
     }
 }
