@@ -15,4 +15,11 @@ public class SetupException extends RuntimeException {
     public SetupException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The first line of a cause's message, fit to quote inside a one-line error. */
+    public static String firstLine(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
 }

@@ -43,7 +43,7 @@ final class MySqlCatalog {
             }
             return new Inspection(tables, binlogPosition(connection));
         } catch (SQLException e) {
-            throw new SetupException(settings.common().describe() + ": " + oneLine(e) + "; check that the server is healthy", e);
+            throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }
     }
 
@@ -63,7 +63,7 @@ final class MySqlCatalog {
                 throw new SetupException("Cannot reach " + settings.common().describe() + " (" + rootMessage(e)
                         + "): start the server or fix hostname/port of source " + settings.common().id(), e);
             }
-            throw new SetupException(settings.common().describe() + ": " + oneLine(e), e);
+            throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e), e);
         }
     }
 
@@ -162,12 +162,6 @@ final class MySqlCatalog {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return oneLine(root);
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return SetupException.firstLine(root);
     }
 }

@@ -1,14 +1,12 @@
 package io.lakehousecdc.source.mysql;
 
-import io.lakehousecdc.source.ValueConverter;
 import io.lakehousecdc.source.IsoTimestamps;
 import io.lakehousecdc.source.LakeColumn;
-import io.lakehousecdc.source.TimeText;
+import io.lakehousecdc.source.LakeTypes;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 
 import org.apache.flink.table.data.DecimalData;
-import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
 import org.apache.flink.table.types.logical.DateType;
@@ -16,16 +14,12 @@ import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.FloatType;
 import org.apache.flink.table.types.logical.IntType;
-import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.SmallIntType;
-import org.apache.flink.table.types.logical.TimeType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
-import org.apache.flink.table.types.logical.VarCharType;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -40,10 +34,6 @@ import java.util.Locale;
  * text ({@code HH:MM:SS.ffffff}), since the lake's time type holds milliseconds only.
  */
 final class MySqlTypeMapping {
-
-    /** MySQL's widest exact decimal is 65 digits; Flink's is 38. Wider ones are kept as text. */
-    private static final int MAX_LAKE_DECIMAL_PRECISION = 38;
-    private static final long MICROS_PER_DAY = 86_400_000_000L;
 
     private MySqlTypeMapping() {}
 
@@ -81,11 +71,11 @@ final class MySqlTypeMapping {
                 return new LakeColumn(new DoubleType(nullable), v -> ((Number) v).doubleValue());
             case "decimal":
             case "numeric":
-                return decimal(column, nullable);
+                return LakeTypes.exactNumber((int) column.precision(), column.scale(), nullable, MySqlTypeMapping::toBigDecimal);
             case "bit":
                 return column.precision() == 1
                         ? new LakeColumn(new BooleanType(nullable), v -> (Boolean) v)
-                        : new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bytes);
+                        : new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), LakeTypes::toBytes);
             case "char":
             case "varchar":
             case "tinytext":
@@ -95,18 +85,18 @@ final class MySqlTypeMapping {
             case "enum":
             case "set":
             case "json":
-                return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(v.toString()));
+                return LakeTypes.text(nullable);
             case "binary":
             case "varbinary":
             case "tinyblob":
             case "blob":
             case "mediumblob":
             case "longblob":
-                return new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bytes);
+                return LakeTypes.bytes(nullable);
             case "date":
                 return new LakeColumn(new DateType(nullable), v -> ((Number) v).intValue());
             case "time":
-                return time(column, nullable);
+                return LakeTypes.timeOfDayMicros(column.fractionalSeconds(), nullable);
             case "datetime":
                 return column.fractionalSeconds() <= 3
                         ? new LakeColumn(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
@@ -120,47 +110,10 @@ final class MySqlTypeMapping {
         }
     }
 
-    private static LakeColumn decimal(MySqlColumn column, boolean nullable) {
-        int precision = (int) column.precision();
-        int scale = column.scale();
-        if (precision > MAX_LAKE_DECIMAL_PRECISION) {
-            return new LakeColumn(
-                    new VarCharType(nullable, VarCharType.MAX_LENGTH),
-                    v -> StringData.fromString(toBigDecimal(v).toPlainString()));
-        }
-        return new LakeColumn(new DecimalType(nullable, precision, scale), v -> {
-            DecimalData d = DecimalData.fromBigDecimal(toBigDecimal(v), precision, scale);
-            if (d == null) {
-                throw new IllegalArgumentException(v + " does not fit DECIMAL(" + precision + "," + scale + ")");
-            }
-            return d;
-        });
-    }
 
-    private static LakeColumn time(MySqlColumn column, boolean nullable) {
-        if (column.fractionalSeconds() <= 3) {
-            return new LakeColumn(new TimeType(nullable, 3), v -> {
-                long micros = ((Number) v).longValue();
-                if (micros < 0 || micros >= MICROS_PER_DAY) {
-                    throw new IllegalArgumentException("TIME value " + micros + "us is outside 00:00-24:00");
-                }
-                return (int) (micros / 1000);
-            });
-        }
-        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
-    }
 
     private static BigDecimal toBigDecimal(Object v) {
         return v instanceof BigDecimal d ? d : new BigDecimal(v.toString());
     }
 
-    private static byte[] bytes(Object v) {
-        if (v instanceof byte[] b) {
-            return b;
-        }
-        ByteBuffer buffer = ((ByteBuffer) v).duplicate();
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        return out;
-    }
 }

@@ -47,7 +47,7 @@ final class PostgresCatalog {
             ensurePublication(connection, tableIds);
             return new Inspection(tables, walPosition(connection), warnings);
         } catch (SQLException e) {
-            throw new SetupException(settings.describe() + ": " + oneLine(e) + "; check that the server is healthy", e);
+            throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }
     }
 
@@ -61,7 +61,7 @@ final class PostgresCatalog {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (state.startsWith("28")) {
                 throw new SetupException(settings.describe() + " refused user '" + settings.common().username()
-                        + "' (" + oneLine(e) + "): fix username/password of source " + settings.common().id()
+                        + "' (" + SetupException.firstLine(e) + "): fix username/password of source " + settings.common().id()
                         + " or the server's pg_hba.conf", e);
             }
             if (state.equals("3D000")) {
@@ -69,10 +69,10 @@ final class PostgresCatalog {
                         + settings.common().id(), e);
             }
             if (state.startsWith("08")) {
-                throw new SetupException("Cannot reach " + settings.describe() + " (" + oneLine(e)
+                throw new SetupException("Cannot reach " + settings.describe() + " (" + SetupException.firstLine(e)
                         + "): start the server or fix hostname/port of source " + settings.common().id(), e);
             }
-            throw new SetupException(settings.describe() + ": " + oneLine(e), e);
+            throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e), e);
         }
     }
 
@@ -206,7 +206,7 @@ final class PostgresCatalog {
         } catch (SQLException e) {
             throw new SetupException("Publication " + publication + " of " + settings.describe() + " does not cover "
                     + missing.stream().map(TableId::sourceName).collect(Collectors.joining(", "))
-                    + " and user '" + settings.common().username() + "' may not change it (" + oneLine(e)
+                    + " and user '" + settings.common().username() + "' may not change it (" + SetupException.firstLine(e)
                     + "): run as the tables' owner: " + sql, e);
         }
     }
@@ -224,11 +224,5 @@ final class PostgresCatalog {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

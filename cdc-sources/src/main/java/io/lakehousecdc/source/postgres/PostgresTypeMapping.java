@@ -3,31 +3,23 @@ package io.lakehousecdc.source.postgres;
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.IsoTimestamps;
 import io.lakehousecdc.source.LakeColumn;
-import io.lakehousecdc.source.TimeText;
+import io.lakehousecdc.source.LakeTypes;
 import io.lakehousecdc.source.ValueConverter;
 
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
-import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
-import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
 import org.apache.flink.table.types.logical.DateType;
-import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.FloatType;
 import org.apache.flink.table.types.logical.IntType;
-import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.SmallIntType;
-import org.apache.flink.table.types.logical.TimeType;
 import org.apache.flink.table.types.logical.TimestampType;
-import org.apache.flink.table.types.logical.VarBinaryType;
-import org.apache.flink.table.types.logical.VarCharType;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -43,9 +35,6 @@ import java.util.List;
  * {@code interval} a {@code BIGINT} of microseconds; arrays arrays of the element's lake type.
  */
 final class PostgresTypeMapping {
-
-    private static final int MAX_LAKE_DECIMAL_PRECISION = 38;
-    private static final long MICROS_PER_DAY = 86_400_000_000L;
 
     private PostgresTypeMapping() {}
 
@@ -66,7 +55,7 @@ final class PostgresTypeMapping {
         }
         boolean nullable = column.nullable();
         if (column.enumType()) {
-            return text(nullable);
+            return LakeTypes.text(nullable);
         }
         switch (column.type()) {
             case "int2":
@@ -82,9 +71,9 @@ final class PostgresTypeMapping {
             case "bool":
                 return new LakeColumn(new BooleanType(nullable), v -> (Boolean) v);
             case "numeric":
-                return numeric(column.precision(), column.scale(), nullable);
+                return LakeTypes.exactNumber(column.precision(), column.scale(), nullable, PostgresTypeMapping::toBigDecimal);
             case "money":
-                return numeric(19, 2, nullable);
+                return LakeTypes.exactNumber(19, 2, nullable, PostgresTypeMapping::toBigDecimal);
             case "varchar":
             case "bpchar":
             case "text":
@@ -97,13 +86,13 @@ final class PostgresTypeMapping {
             case "cidr":
             case "macaddr":
             case "citext":
-                return text(nullable);
+                return LakeTypes.text(nullable);
             case "bytea":
-                return new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), PostgresTypeMapping::bytes);
+                return LakeTypes.bytes(nullable);
             case "date":
                 return new LakeColumn(new DateType(nullable), v -> ((Number) v).intValue());
             case "time":
-                return time(column.fractionalSeconds(), nullable);
+                return LakeTypes.timeOfDayMicros(column.fractionalSeconds(), nullable);
             case "timestamp":
                 return column.fractionalSeconds() <= 3
                         ? new LakeColumn(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
@@ -118,37 +107,8 @@ final class PostgresTypeMapping {
         }
     }
 
-    private static LakeColumn text(boolean nullable) {
-        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH), v -> StringData.fromString(v.toString()));
-    }
 
-    private static LakeColumn numeric(int precision, int scale, boolean nullable) {
-        if (precision == 0 || precision > MAX_LAKE_DECIMAL_PRECISION) {
-            return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
-                    v -> StringData.fromString(toBigDecimal(v).toPlainString()));
-        }
-        return new LakeColumn(new DecimalType(nullable, precision, scale), v -> {
-            DecimalData d = DecimalData.fromBigDecimal(toBigDecimal(v), precision, scale);
-            if (d == null) {
-                throw new IllegalArgumentException(v + " does not fit NUMERIC(" + precision + "," + scale + ")");
-            }
-            return d;
-        });
-    }
 
-    private static LakeColumn time(int fractionalSeconds, boolean nullable) {
-        if (fractionalSeconds <= 3) {
-            return new LakeColumn(new TimeType(nullable, 3), v -> {
-                long micros = ((Number) v).longValue();
-                if (micros < 0 || micros >= MICROS_PER_DAY) {
-                    throw new IllegalArgumentException("time value " + micros + "us is outside 00:00-24:00");
-                }
-                return (int) (micros / 1000);
-            });
-        }
-        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
-                v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
-    }
 
     /** Precise decimals arrive as BigDecimal, unconstrained numerics as Debezium's variable-scale struct. */
     private static BigDecimal toBigDecimal(Object v) {
@@ -156,19 +116,10 @@ final class PostgresTypeMapping {
             return d;
         }
         if (v instanceof Struct variable) {
-            byte[] unscaled = bytes(variable.get("value"));
+            byte[] unscaled = LakeTypes.toBytes(variable.get("value"));
             return new BigDecimal(new BigInteger(unscaled), variable.getInt32("scale"));
         }
         return new BigDecimal(v.toString());
     }
 
-    private static byte[] bytes(Object v) {
-        if (v instanceof byte[] b) {
-            return b;
-        }
-        ByteBuffer buffer = ((ByteBuffer) v).duplicate();
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        return out;
-    }
 }
