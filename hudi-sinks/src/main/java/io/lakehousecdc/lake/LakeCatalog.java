@@ -34,9 +34,10 @@ public final class LakeCatalog {
      *
      * @param instant Hudi's instant time
      * @param startedAt when it began, from its instant time
+     * @param completedAt when it became visible to readers
      * @param changes rows inserted, updated or deleted by it
      */
-    public record Commit(String instant, Instant startedAt, long changes) {}
+    public record Commit(String instant, Instant startedAt, Instant completedAt, long changes) {}
 
     /**
      * The table's completed writes (not compactions), oldest first, as far back as Hudi's active
@@ -63,8 +64,9 @@ public final class LakeCatalog {
                         .flatMap(List::stream)
                         .mapToLong(w -> w.getNumInserts() + w.getNumUpdateWrites() + w.getNumDeletes())
                         .sum();
-                Instant at = HoodieActiveTimeline.parseDateFromInstantTime(instant.getTimestamp()).toInstant();
-                commits.add(new Commit(instant.getTimestamp(), at, changes));
+                Instant started = HoodieActiveTimeline.parseDateFromInstantTime(instant.getTimestamp()).toInstant();
+                Instant completed = HoodieActiveTimeline.parseDateFromInstantTime(instant.getStateTransitionTime()).toInstant();
+                commits.add(new Commit(instant.getTimestamp(), started, completed, changes));
             } catch (IOException | ParseException e) {
                 throw new IllegalStateException("Cannot read commit " + instant + " of lake table at " + path, e);
             }

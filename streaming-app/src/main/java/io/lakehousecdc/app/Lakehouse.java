@@ -1,5 +1,6 @@
 package io.lakehousecdc.app;
 
+import io.lakehousecdc.app.bench.BenchCommand;
 import io.lakehousecdc.app.demo.DemoCommand;
 import io.lakehousecdc.core.SetupException;
 
@@ -14,7 +15,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Lakehouse.Version.class,
         description = "Streaming CDC from MySQL into Apache Hudi, times in WIB.",
-        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class, BenchCommand.class})
 public final class Lakehouse {
 
     public static void main(String[] args) {

@@ -29,6 +29,10 @@ public final class ClinicWorkload implements AutoCloseable {
     private static final String[] SPECIALTIES = {"general", "pediatrics", "cardiology", "dermatology", null};
     private static final String[] DRUGS = {"paracetamol", "amoxicillin", "ibuprofen", "cetirizine", "omeprazole"};
     private static final String[] STATUSES = {"scheduled", "done", "cancelled"};
+    private static final String INSERT_CONSULTATION = "INSERT INTO consultations"
+            + " (patient_id, doctor_id, started_at, status, fee, notes, duration_min, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_CONSULTATION = "UPDATE consultations SET status = ?, fee = fee + 1.25,"
+            + " started_at = started_at + INTERVAL ? HOUR, duration_min = ?, revision = ? WHERE id = ?";
 
     private final Connection connection;
     private final String database;
@@ -37,6 +41,10 @@ public final class ClinicWorkload implements AutoCloseable {
     private final AtomicLong updates = new AtomicLong();
     private final AtomicLong deletes = new AtomicLong();
     private final Map<String, Long> maxIds = new LinkedHashMap<>();
+    /** Stamped into consultations by every change to them, so a reader can tell how far it has seen. */
+    private long revision;
+    private final LiveIds consultationIds = new LiveIds();
+    private PreparedStatement[] changeStatements;
 
     private ClinicWorkload(Connection connection, String database) {
         this.connection = connection;
@@ -67,6 +75,7 @@ public final class ClinicWorkload implements AutoCloseable {
             st.execute("CREATE TABLE consultations (id BIGINT AUTO_INCREMENT PRIMARY KEY, patient_id BIGINT NOT NULL,"
                     + " doctor_id INT NOT NULL, started_at DATETIME NOT NULL,"
                     + " status ENUM('scheduled','done','cancelled') NOT NULL, fee DECIMAL(12,2) NULL, notes TEXT NULL,"
+                    + " duration_min SMALLINT NULL, revision BIGINT NOT NULL,"
                     + " updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)");
             st.execute("CREATE TABLE prescriptions (id BIGINT AUTO_INCREMENT PRIMARY KEY, consultation_id BIGINT NOT NULL,"
                     + " drug VARCHAR(80) NOT NULL, dose_mg DECIMAL(8,2) NOT NULL, quantity INT UNSIGNED NOT NULL,"
@@ -102,9 +111,7 @@ public final class ClinicWorkload implements AutoCloseable {
             }
         } else if (dice < 90) {
             switch (random.nextInt(3)) {
-                case 0 -> update("UPDATE consultations SET status = ?, fee = fee + 1.25,"
-                        + " started_at = started_at + INTERVAL ? HOUR WHERE id = ?", "consultations",
-                        STATUSES[random.nextInt(STATUSES.length)], random.nextInt(48) - 24);
+                case 0 -> update(UPDATE_CONSULTATION, "consultations", consultationChange());
                 case 1 -> update("UPDATE patients SET phone = ?, active = ? WHERE id = ?", "patients",
                         random.nextBoolean() ? null : "+62-81-" + random.nextInt(10_000_000), random.nextInt(2));
                 default -> update("UPDATE doctors SET fee = fee * 1.05, specialty = ? WHERE id = ?", "doctors",
@@ -133,15 +140,104 @@ public final class ClinicWorkload implements AutoCloseable {
     }
 
     private void insertConsultation() throws SQLException {
+        insert(INSERT_CONSULTATION, "consultations", consultation());
+    }
+
+    /** Values of a new consultation, in the order of {@link #INSERT_CONSULTATION}. */
+    private Object[] consultation() {
         // Clinic hours in UTC wall-clock time straddle midnight WIB, so rows land on both WIB days.
         LocalDateTime started = LocalDateTime.now().minusDays(random.nextInt(5)).withHour(14 + random.nextInt(6))
                 .withMinute(random.nextInt(60)).withSecond(0).withNano(0);
-        insert("INSERT INTO consultations (patient_id, doctor_id, started_at, status, fee, notes) VALUES (?, ?, ?, ?, ?, ?)",
-                "consultations", 1 + random.nextInt(Math.max(1, maxIds.getOrDefault("patients", 1L).intValue())),
+        return new Object[] {1 + random.nextInt(Math.max(1, maxIds.getOrDefault("patients", 1L).intValue())),
                 1 + random.nextInt(Math.max(1, maxIds.getOrDefault("doctors", 1L).intValue())),
                 started, STATUSES[random.nextInt(STATUSES.length)],
                 random.nextInt(5) == 0 ? null : new BigDecimal(random.nextInt(2_000_000) + 10_000).movePointLeft(2),
-                random.nextInt(3) == 0 ? null : "follow-up in " + (1 + random.nextInt(14)) + " days");
+                random.nextInt(3) == 0 ? null : "follow-up in " + (1 + random.nextInt(14)) + " days",
+                random.nextInt(4) == 0 ? null : (short) (5 + random.nextInt(55)),
+                ++revision};
+    }
+
+    /** Values of a consultation update, in the order of {@link #UPDATE_CONSULTATION} without its id. */
+    private Object[] consultationChange() {
+        return new Object[] {STATUSES[random.nextInt(STATUSES.length)], random.nextInt(48) - 24,
+                (short) (5 + random.nextInt(55)), ++revision};
+    }
+
+    /**
+     * Inserts {@code rows} consultations in large batches (the benchmark's table) and remembers
+     * their ids for {@link #changeConsultations}. Fast only with {@code rewriteBatchedStatements=true}
+     * on the JDBC URL.
+     */
+    public void seedConsultations(int rows) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement st = connection.prepareStatement(INSERT_CONSULTATION)) {
+            for (int i = 1; i <= rows; i++) {
+                bind(st, consultation());
+                st.addBatch();
+                if (i % 5_000 == 0 || i == rows) {
+                    st.executeBatch();
+                    connection.commit();
+                }
+            }
+        }
+        try (Statement st = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            st.setFetchSize(Integer.MIN_VALUE); // stream the ids instead of buffering the whole result
+            try (ResultSet rs = st.executeQuery("SELECT id FROM consultations")) {
+                while (rs.next()) {
+                    consultationIds.add(rs.getLong(1));
+                }
+            }
+        }
+        connection.commit();
+    }
+
+    /**
+     * Applies {@code count} changes to consultations in one transaction, by primary key: half
+     * inserts, 40% updates, 10% deletes. Every change takes the next revision, deletes too.
+     *
+     * @return the revision of the last change
+     */
+    public long changeConsultations(int count) throws SQLException {
+        if (changeStatements == null) {
+            connection.setAutoCommit(false);
+            changeStatements = new PreparedStatement[] {
+                connection.prepareStatement(INSERT_CONSULTATION, Statement.RETURN_GENERATED_KEYS),
+                connection.prepareStatement(UPDATE_CONSULTATION),
+                connection.prepareStatement("DELETE FROM consultations WHERE id = ?")};
+        }
+        for (int i = 0; i < count; i++) {
+            int dice = random.nextInt(10);
+            if (dice < 5 || consultationIds.size() == 0) {
+                PreparedStatement insert = changeStatements[0];
+                bind(insert, consultation());
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    consultationIds.add(keys.getLong(1));
+                }
+                inserts.incrementAndGet();
+            } else if (dice < 9) {
+                PreparedStatement update = changeStatements[1];
+                Object[] values = consultationChange();
+                bind(update, values);
+                update.setLong(values.length + 1, consultationIds.pick(random));
+                update.executeUpdate();
+                updates.incrementAndGet();
+            } else {
+                PreparedStatement delete = changeStatements[2];
+                delete.setLong(1, consultationIds.remove(random));
+                delete.executeUpdate();
+                ++revision;
+                deletes.incrementAndGet();
+            }
+        }
+        connection.commit();
+        return revision;
+    }
+
+    /** The revision of the latest change to consultations. */
+    public long revision() {
+        return revision;
     }
 
     private void insertPrescription() throws SQLException {
@@ -244,5 +340,33 @@ public final class ClinicWorkload implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
+    }
+
+    /** Ids of existing rows, picked at random without asking the database. */
+    private static final class LiveIds {
+        private long[] ids = new long[1024];
+        private int size;
+
+        void add(long id) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
+
+        int size() {
+            return size;
+        }
+
+        long pick(Random random) {
+            return ids[random.nextInt(size)];
+        }
+
+        long remove(Random random) {
+            int at = random.nextInt(size);
+            long id = ids[at];
+            ids[at] = ids[--size];
+            return id;
+        }
     }
 }

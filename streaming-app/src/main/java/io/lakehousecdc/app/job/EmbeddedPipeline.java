@@ -82,7 +82,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
     }
 
-    static Configuration flinkConfiguration(Configuration global, String checkpointDir) {
+    /** The Flink settings every run of the job uses: checkpointing, restarts, memory, the REST endpoint. */
+    public static Configuration flinkConfiguration(Configuration global, String checkpointDir) {
         Configuration flink = new Configuration();
         flink.setString("pipeline.name", global.get(PipelineOptions.NAME));
         flink.setString("pipeline.auto-generate-uids", "false");
