@@ -53,22 +53,31 @@ public final class LakeCatalog {
                 ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
         HoodieTimeline timeline = client.getCommitsTimeline().filterCompletedInstants();
         List<Commit> commits = new ArrayList<>();
-        for (HoodieInstant instant : timeline.getInstants()) {
+        List<HoodieInstant> instants = timeline.getInstants();
+        for (int i = 0; i < instants.size(); i++) {
+            HoodieInstant instant = instants.get(i);
             if (!instant.getAction().equals(writeAction)) {
                 continue;
             }
+            HoodieCommitMetadata metadata;
             try {
-                HoodieCommitMetadata metadata = HoodieCommitMetadata.fromBytes(
-                        timeline.getInstantDetails(instant).get(), HoodieCommitMetadata.class);
-                long changes = metadata.getPartitionToWriteStats().values().stream()
-                        .flatMap(List::stream)
-                        .mapToLong(w -> w.getNumInserts() + w.getNumUpdateWrites() + w.getNumDeletes())
-                        .sum();
+                metadata = HoodieCommitMetadata.fromBytes(timeline.getInstantDetails(instant).get(), HoodieCommitMetadata.class);
+            } catch (IOException e) {
+                if (i == instants.size() - 1) {
+                    break; // its file is still being written: the commit shows on the next read
+                }
+                throw new IllegalStateException("Cannot read commit " + instant + " of lake table at " + path, e);
+            }
+            long changes = metadata.getPartitionToWriteStats().values().stream()
+                    .flatMap(List::stream)
+                    .mapToLong(w -> w.getNumInserts() + w.getNumUpdateWrites() + w.getNumDeletes())
+                    .sum();
+            try {
                 Instant started = HoodieActiveTimeline.parseDateFromInstantTime(instant.getTimestamp()).toInstant();
                 Instant completed = HoodieActiveTimeline.parseDateFromInstantTime(instant.getStateTransitionTime()).toInstant();
                 commits.add(new Commit(instant.getTimestamp(), started, completed, changes));
-            } catch (IOException | ParseException e) {
-                throw new IllegalStateException("Cannot read commit " + instant + " of lake table at " + path, e);
+            } catch (ParseException e) {
+                throw new IllegalStateException("Commit " + instant + " of lake table at " + path + " has no valid time", e);
             }
         }
         return commits;

@@ -356,12 +356,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         last = traffic.lastRevision();
         achieved = last - first + 1;
-        Duration grace = interval.multipliedBy(3).plusSeconds(30);
-        try {
-            run.await(p -> p.revision() >= last, "the last change", grace);
-        } catch (IllegalStateException e) {
-            System.out.println("  " + e.getMessage());
-        }
+        awaitLastChange(run, last);
         List<Progress.Point> points = run.progress().points();
         long[] latencies = new long[(int) achieved];
         int visible = 0;
@@ -388,6 +383,15 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("  %,d changes at %,.0f/s; source commit to visible: p50 %,d ms, p95 %,d ms, p99 %,d ms%n",
                 achieved, achieved / (runFor.toMillis() / 1000.0), figures.get("p50_ms"), figures.get("p95_ms"), figures.get("p99_ms"));
         return figures;
+    }
+
+    /** Waits, while the pipeline makes progress, until the traffic's last change is visible. */
+    private void awaitLastChange(Run run, long last) throws InterruptedException {
+        try {
+            run.await(p -> p.revision() >= last, "the last change", interval.multipliedBy(3).plusSeconds(30));
+        } catch (IllegalStateException e) {
+            System.out.println("  " + e.getMessage());
+        }
     }
 
     private static long percentile(long[] sorted, int percent) {
@@ -448,6 +452,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             traffic.close();
         }
+        awaitLastChange(run, traffic.lastRevision());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("sustained_rate_per_s", sustained);
         figures.put("applied_at_sustained_per_s", BenchReport.round(sustainedApplied));

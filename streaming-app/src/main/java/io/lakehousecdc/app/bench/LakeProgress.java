@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Follows a lake table's Hudi timeline: each completed write becomes a point at its completion
- * time. With revisions, an incremental query of just that commit finds the highest revision it
- * made visible.
+ * time. With revisions, a snapshot query after each new commit finds the highest revision
+ * visible; when more commits complete during the query, the point takes the newest one's time,
+ * which can only make a change look later than it became visible, never earlier.
  */
 final class LakeProgress implements Progress, AutoCloseable {
 
@@ -36,38 +37,52 @@ final class LakeProgress implements Progress, AutoCloseable {
         while (!closed) {
             try {
                 long pollStart = System.currentTimeMillis();
-                long rows = points.isEmpty() ? 0 : points.get(points.size() - 1).rows();
-                long revision = points.isEmpty() ? 0 : points.get(points.size() - 1).revision();
-                for (LakeCatalog.Commit commit : LakeCatalog.writeCommits(path)) {
-                    if (commit.instant().compareTo(lastInstant) <= 0) {
-                        continue;
-                    }
-                    rows += commit.changes();
+                List<LakeCatalog.Commit> fresh = newCommits();
+                if (!fresh.isEmpty()) {
+                    long revision = lastPoint().revision();
                     if (revisions) {
-                        revision = Math.max(revision, highestRevision(commit.instant()));
+                        long highest = highestRevision();
+                        // Commits that completed while querying may be in the answer: it holds as of the newest.
+                        fresh = newCommits();
+                        revision = Math.max(revision, highest);
                     }
+                    LakeCatalog.Commit newest = fresh.get(fresh.size() - 1);
+                    long rows = lastPoint().rows() + fresh.stream().mapToLong(LakeCatalog.Commit::changes).sum();
                     synchronized (points) {
-                        points.add(new Point(rows, revision, commit.completedAt().toEpochMilli()));
+                        points.add(new Point(rows, revision, newest.completedAt().toEpochMilli()));
                     }
-                    lastInstant = commit.instant();
+                    lastInstant = newest.instant();
                 }
                 polledSince = pollStart;
                 Thread.sleep(250);
             } catch (InterruptedException e) {
                 return;
-            } catch (Exception e) {
-                failure = new IllegalStateException("Cannot follow the lake table at " + path + ": " + e.getMessage(), e);
+            } catch (Exception | LinkageError e) {
+                failure = new IllegalStateException("Cannot follow the lake table at " + path + ": " + e, e);
                 return;
             }
         }
     }
 
-    private long highestRevision(String instant) throws Exception {
+    private List<LakeCatalog.Commit> newCommits() {
+        return LakeCatalog.writeCommits(path).stream().filter(c -> c.instant().compareTo(lastInstant) > 0).toList();
+    }
+
+    private Point lastPoint() {
+        synchronized (points) {
+            return points.isEmpty() ? new Point(0, 0, 0) : points.get(points.size() - 1);
+        }
+    }
+
+    /**
+     * The highest revision in a snapshot query of the table. (Hudi 0.14's Flink incremental read
+     * of a single commit would be exact, but it needs Hive classes.)
+     */
+    private long highestRevision() throws Exception {
         if (query == null) {
             query = LakeQuery.over(Map.of("bench", path));
         }
-        Object max = query.run("SELECT MAX(revision) FROM bench /*+ OPTIONS('read.start-commit'='" + instant
-                + "', 'read.end-commit'='" + instant + "') */").rows().get(0).getField(0);
+        Object max = query.run("SELECT MAX(revision) FROM bench").rows().get(0).getField(0);
         return max == null ? 0 : ((Number) max).longValue();
     }
 

@@ -193,7 +193,8 @@ public final class ClinicWorkload implements AutoCloseable {
 
     /**
      * Applies {@code count} changes to consultations in one transaction, by primary key: half
-     * inserts, 40% updates, 10% deletes. Every change takes the next revision, deletes too.
+     * inserts, 40% updates, 10% deletes. Every change takes the next revision, deletes too; the
+     * last change is never a delete, so the transaction's newest revision shows in the table.
      *
      * @return the revision of the last change
      */
@@ -216,7 +217,7 @@ public final class ClinicWorkload implements AutoCloseable {
                     consultationIds.add(keys.getLong(1));
                 }
                 inserts.incrementAndGet();
-            } else if (dice < 9) {
+            } else if (dice < 9 || i == count - 1) {
                 PreparedStatement update = changeStatements[1];
                 Object[] values = consultationChange();
                 bind(update, values);
