@@ -431,7 +431,7 @@ public final class BenchCommand implements Callable<Integer> {
                 long lag = oldestPending > traffic.revisionAt(end) ? 0 : end - traffic.committedAt(oldestPending);
                 double seconds = (end - start) / 1000.0;
                 double offered = made / seconds;
-                double applied = Math.max(0, visible - Math.max(visibleAtStart, startRevision)) / seconds;
+                double applied = Math.max(0, visible - visibleAtStart) / seconds;
                 boolean sourceKeptUp = offered >= 0.95 * r;
                 boolean keptUp = lag <= bound && sourceKeptUp;
                 Map<String, Object> s = new LinkedHashMap<>();
