@@ -421,19 +421,24 @@ public final class BenchCommand implements Callable<Integer> {
                 traffic.rate(r);
                 long start = System.currentTimeMillis();
                 long startRevision = traffic.lastRevision();
-                long visibleAtStart = run.progress().at(start).revision();
                 Thread.sleep(stepFor.toMillis());
                 long end = System.currentTimeMillis();
                 long made = traffic.lastRevision() - startRevision;
                 awaitCaughtUp(run, end);
-                long visible = run.progress().at(end).revision();
+                Progress.Point before = run.progress().at(start);
+                Progress.Point after = run.progress().at(end);
+                long visible = after.revision();
                 long oldestPending = Math.min(visible, traffic.revisionAt(end)) + 1;
                 long lag = oldestPending > traffic.revisionAt(end) ? 0 : end - traffic.committedAt(oldestPending);
                 double seconds = (end - start) / 1000.0;
                 double offered = made / seconds;
-                double applied = Math.max(0, visible - visibleAtStart) / seconds;
+                // Between the commits nearest the step's ends, so that commit timing does not skew it.
+                double applied = after.at() > before.at() && before.at() > 0
+                        ? (after.revision() - before.revision()) * 1000.0 / (after.at() - before.at()) : 0;
                 boolean sourceKeptUp = offered >= 0.95 * r;
                 boolean keptUp = lag <= bound && sourceKeptUp;
+                String verdict = keptUp ? "" : lag > bound ? "  (fell behind)"
+                        : "  (the source database could not take this rate on this machine)";
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("rate", r);
                 s.put("offered_per_s", BenchReport.round(offered));
@@ -441,8 +446,7 @@ public final class BenchCommand implements Callable<Integer> {
                 s.put("lag_ms", lag);
                 s.put("kept_up", keptUp);
                 steps.add(s);
-                System.out.printf("  rate %,6d/s: source took %,8.0f/s, lake applied %,8.0f/s, lag %,6d ms%s%n", r, offered, applied, lag,
-                        keptUp ? "" : sourceKeptUp ? "  (fell behind)" : "  (the source database could not take this rate)");
+                System.out.printf("  rate %,6d/s: source took %,8.0f/s, applied %,8.0f/s, lag %,6d ms%s%n", r, offered, applied, lag, verdict);
                 if (!keptUp) {
                     break;
                 }
