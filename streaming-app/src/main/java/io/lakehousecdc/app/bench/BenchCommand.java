@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Which pipelines to run, in order (default: ${DEFAULT-VALUE}).")
     List<BenchPipeline> pipelines;
 
-    @Option(names = "--heap", defaultValue = "2g", paramLabel = "SIZE", description = "Java heap of each pipeline's JVM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE", description = "Java heap of each pipeline's JVM (default: ${DEFAULT-VALUE}).")
     String heap;
 
     @Option(names = "--profile", description = "Record each pipeline with Java Flight Recorder and print where its CPU time goes.")
