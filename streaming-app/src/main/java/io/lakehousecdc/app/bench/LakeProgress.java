@@ -39,19 +39,20 @@ final class LakeProgress implements Progress, AutoCloseable {
                 long pollStart = System.currentTimeMillis();
                 List<LakeCatalog.Commit> fresh = newCommits();
                 if (!fresh.isEmpty()) {
+                    long at = fresh.get(fresh.size() - 1).completedAt().toEpochMilli();
                     long revision = lastPoint().revision();
                     if (revisions) {
-                        long highest = highestRevision();
-                        // Commits that completed while querying may be in the answer: it holds as of the newest.
-                        fresh = newCommits();
-                        revision = Math.max(revision, highest);
+                        revision = Math.max(revision, highestRevision());
+                        // Commits that completed while querying may be in the answer: it holds as of the
+                        // newest of them. They are queried again on the next round, on their own.
+                        List<LakeCatalog.Commit> after = newCommits();
+                        at = after.get(after.size() - 1).completedAt().toEpochMilli();
                     }
-                    LakeCatalog.Commit newest = fresh.get(fresh.size() - 1);
                     long rows = lastPoint().rows() + fresh.stream().mapToLong(LakeCatalog.Commit::changes).sum();
                     synchronized (points) {
-                        points.add(new Point(rows, revision, newest.completedAt().toEpochMilli()));
+                        points.add(new Point(rows, revision, at));
                     }
-                    lastInstant = newest.instant();
+                    lastInstant = fresh.get(fresh.size() - 1).instant();
                 }
                 polledSince = pollStart;
                 Thread.sleep(250);
