@@ -42,7 +42,7 @@ class BenchReportTest {
     void ratiosCompareOnlyComparableFiguresWithANonZeroBase() {
         Map<String, Map<String, Double>> ratios = report().ratios();
         assertThat(ratios).containsOnlyKeys("ours/plain", "ours/ceiling");
-        assertThat(ratios.get("ours/plain")).containsExactlyEntriesOf(Map.of("rows_per_s", 1.5, "peak_rss_mib", 0.75));
+        assertThat(ratios.get("ours/plain")).containsExactlyInAnyOrderEntriesOf(Map.of("rows_per_s", 1.5, "peak_rss_mib", 0.75));
         assertThat(ratios.get("ours/ceiling")).containsOnlyKeys("rows_per_s").containsEntry("rows_per_s", 0.5);
     }
 
