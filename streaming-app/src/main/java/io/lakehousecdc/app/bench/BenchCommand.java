@@ -7,6 +7,7 @@ import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeOptions;
 
+import org.apache.flink.util.FileUtils;
 import org.apache.flink.util.TimeUtils;
 
 import picocli.CommandLine;
@@ -22,14 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * {@code lakehouse bench}: the same workload through our pipeline, the plain Flink SQL pipeline
@@ -234,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Map<String, Object> run(BenchPipeline pipeline, ClinicWorkload workload, Measurement measurement) throws Exception {
         Path home = dir.resolve(pipeline.label()).toAbsolutePath();
-        deleteRecursively(home);
+        FileUtils.deleteDirectory(home.toFile());
         Files.createDirectories(home);
         Properties settings = new Properties();
         settings.setProperty("host", mysql.substring(0, mysql.lastIndexOf(':')));
@@ -484,16 +483,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Path profileDir() {
         return dir.resolve("profiles").resolve(scenario.name().toLowerCase(java.util.Locale.ROOT)).toAbsolutePath();
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.core.LakeZone;
 import io.lakehousecdc.lake.LakeCatalog;
 
+import org.apache.flink.util.FileUtils;
 import org.apache.flink.util.TimeUtils;
 
 import picocli.CommandLine.Command;
@@ -19,14 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code lakehouse demo}: the whole pipeline on the local MariaDB, with a clinic workload
@@ -73,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
         String adminPassword = env.getOrDefault("LAKEHOUSE_ADMIN_PASSWORD", "lakehouse-local");
 
         Path lake = dir.resolve("lake").toAbsolutePath();
-        deleteRecursively(lake);
+        FileUtils.deleteDirectory(lake.toFile());
         Files.createDirectories(dir);
         Path configFile = dir.resolve("lakehouse.yaml");
         Files.writeString(configFile, config(lake, mysql, database));
@@ -231,16 +230,5 @@ public final class DemoCommand implements Callable<Integer> {
                 workload.inserts(), workload.updates(), workload.deletes(), after);
         System.out.println(allEqual ? "Source and lake agree." : "Source and lake differ.");
         return allEqual;
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
