@@ -52,19 +52,24 @@ public final class LakeCatalog {
         String writeAction = client.getTableType() == HoodieTableType.MERGE_ON_READ
                 ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
         HoodieTimeline timeline = client.getCommitsTimeline().filterCompletedInstants();
+        List<HoodieInstant> writes = timeline.getInstants().stream().filter(i -> i.getAction().equals(writeAction)).toList();
         List<Commit> commits = new ArrayList<>();
-        List<HoodieInstant> instants = timeline.getInstants();
-        for (int i = 0; i < instants.size(); i++) {
-            HoodieInstant instant = instants.get(i);
-            if (!instant.getAction().equals(writeAction)) {
-                continue;
+        for (int i = 0; i < writes.size(); i++) {
+            HoodieInstant instant = writes.get(i);
+            boolean newest = i == writes.size() - 1;
+            // Hudi creates a completed instant's file before writing its metadata into it, and
+            // reads an empty file as a commit without changes: the newest commit's file may be
+            // empty or partial for a moment, and then shows complete on the next read.
+            byte[] details = timeline.getInstantDetails(instant).orElse(new byte[0]);
+            if (details.length == 0 && newest) {
+                break;
             }
             HoodieCommitMetadata metadata;
             try {
-                metadata = HoodieCommitMetadata.fromBytes(timeline.getInstantDetails(instant).get(), HoodieCommitMetadata.class);
+                metadata = HoodieCommitMetadata.fromBytes(details, HoodieCommitMetadata.class);
             } catch (IOException e) {
-                if (i == instants.size() - 1) {
-                    break; // its file is still being written: the commit shows on the next read
+                if (newest) {
+                    break;
                 }
                 throw new IllegalStateException("Cannot read commit " + instant + " of lake table at " + path, e);
             }

@@ -3,7 +3,6 @@ package io.lakehousecdc.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A small run of each benchmark scenario: every pipeline runs in its own JVM, the lakes end equal
  * to the source, and the figures and ratios are printed and written. No timing is asserted.
  */
-@Disabled("Intermittent: about one run in four, a worker's pipeline commits nothing for five minutes;"
-        + " see docs/benchmarks.md#known-problem")
 class BenchITCase {
 
     private static final List<String> PIPELINES = List.of("ours", "plain", "ceiling");
