@@ -90,6 +90,9 @@ public final class MySqlChangeSource implements ChangeSource {
                 .connectTimeout(common.connectTimeout())
                 .splitSize(common.chunkSize())
                 .startupOptions(StartupOptions.initial())
+                // A table added to the configuration is snapshotted when the job resumes from a
+                // savepoint, while the others continue from their saved positions.
+                .scanNewlyAddedTableEnabled(true)
                 .includeSchemaChanges(false)
                 // Changes made while a chunk is read are replayed after the snapshot instead of
                 // being merged into it; the lake's ordering by position makes the replay harmless.

@@ -89,6 +89,9 @@ public final class PostgresChangeSource implements ChangeSource {
                 .splitSize(common.chunkSize())
                 .heartbeatInterval(settings.heartbeatInterval())
                 .startupOptions(StartupOptions.initial())
+                // A table added to the configuration is snapshotted when the job resumes from a
+                // savepoint, while the others continue from their saved positions.
+                .scanNewlyAddedTableEnabled(true)
                 // As for MySQL: changes made while a chunk is read are replayed after it.
                 .skipSnapshotBackfill(true)
                 .debeziumProperties(debezium)
