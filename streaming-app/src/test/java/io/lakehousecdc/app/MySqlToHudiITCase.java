@@ -12,9 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -143,27 +140,13 @@ class MySqlToHudiITCase {
     }
 
     private void assertQueryCommandPrintsScriptFriendlyOutput() throws Exception {
-        String json = runCli("query", "--config", configFile.toString(), "--format", "json",
-                "SELECT id, started_at, checked_in, fee FROM " + lakeName("visits") + "_rt WHERE id = 2");
+        String json = CliRun.of("query", "--config", configFile.toString(), "--format", "json",
+                "SELECT id, started_at, checked_in, fee FROM " + lakeName("visits") + "_rt WHERE id = 2").succeeded();
         assertThat(json.strip()).isEqualTo(
                 "{\"id\":2,\"started_at\":\"2024-01-03T01:00:00\",\"checked_in\":\"2024-01-01T17:05:00\",\"fee\":80000.25}");
-        String csv = runCli("query", "--config", configFile.toString(), "--format", "csv",
-                "SELECT id, name FROM " + lakeName("doctors") + "_ro ORDER BY id");
+        String csv = CliRun.of("query", "--config", configFile.toString(), "--format", "csv",
+                "SELECT id, name FROM " + lakeName("doctors") + "_ro ORDER BY id").succeeded();
         assertThat(csv.lines().toList()).first().isEqualTo("id,name");
-    }
-
-    private static String runCli(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Lakehouse.execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(code).as("exit code of %s", List.of(args)).isZero();
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static void insertVisits(int fromInclusive, int toExclusive) throws Exception {

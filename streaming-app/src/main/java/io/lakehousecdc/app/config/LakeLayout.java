@@ -1,6 +1,7 @@
 package io.lakehousecdc.app.config;
 
 import io.lakehousecdc.core.LakeZone;
+import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.lake.LakeOptions;
@@ -30,6 +31,17 @@ public final class LakeLayout {
             return configured;
         }
         return Path.of(configured).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /**
+     * Where the job's checkpoints go, and its savepoints under {@code savepoints/}:
+     * {@code pipeline.checkpoint-dir}, by default {@code _checkpoints/<pipeline name>} in the lake.
+     */
+    public static String checkpointDir(Configuration global) {
+        return global.getOptional(PipelineOptions.CHECKPOINT_DIR).orElseGet(() -> {
+            String base = basePath(global);
+            return base + (base.endsWith("/") ? "" : "/") + "_checkpoints/" + global.get(PipelineOptions.NAME);
+        });
     }
 
     /**

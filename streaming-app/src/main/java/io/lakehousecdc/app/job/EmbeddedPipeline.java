@@ -1,14 +1,15 @@
 package io.lakehousecdc.app.job;
 
+import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeTable;
+import io.lakehousecdc.savepoints.SavepointDirectory;
+import io.lakehousecdc.savepoints.StoredSavepoint;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -18,7 +19,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OptionalFailure;
 import org.apache.flink.util.SerializedValue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,10 +52,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
      */
     public static EmbeddedPipeline start(PipelineJob job, String restoreFrom, boolean allowNonRestoredState) throws Exception {
         Configuration global = job.global();
-        String checkpointDir = global.getOptional(PipelineOptions.CHECKPOINT_DIR)
-                .orElse(job.basePath() + (job.basePath().endsWith("/") ? "" : "/") + "_checkpoints/"
-                        + global.get(PipelineOptions.NAME));
-        String restorePath = "latest".equals(restoreFrom) ? latestCheckpoint(checkpointDir) : restoreFrom;
+        String checkpointDir = LakeLayout.checkpointDir(global);
+        String restorePath = "latest".equals(restoreFrom) ? latest(checkpointDir) : restoreFrom;
 
         Configuration flink = flinkConfiguration(global, checkpointDir);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
@@ -110,34 +108,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
         return flink;
     }
 
-    /** The newest completed checkpoint or savepoint under {@code checkpointDir}. */
-    private static String latestCheckpoint(String checkpointDir) throws IOException {
-        org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(checkpointDir);
-        FileSystem fs = root.getFileSystem();
-        String newest = null;
-        long newestTime = Long.MIN_VALUE;
-        if (fs.exists(root)) {
-            for (FileStatus owner : fs.listStatus(root)) {
-                if (!owner.isDir()) {
-                    continue;
-                }
-                for (FileStatus candidate : fs.listStatus(owner.getPath())) {
-                    org.apache.flink.core.fs.Path metadata = new org.apache.flink.core.fs.Path(candidate.getPath(), "_metadata");
-                    if (candidate.isDir() && fs.exists(metadata)) {
-                        long time = fs.getFileStatus(metadata).getModificationTime();
-                        if (time > newestTime) {
-                            newestTime = time;
-                            newest = candidate.getPath().toString();
-                        }
-                    }
-                }
-            }
-        }
-        if (newest == null) {
-            throw new SetupException("No checkpoint or savepoint under " + checkpointDir
-                    + " to resume from: run once without --from-savepoint, or pass a path");
-        }
-        return newest;
+    private static String latest(String checkpointDir) {
+        return SavepointDirectory.at(checkpointDir).latest().map(StoredSavepoint::path)
+                .orElseThrow(() -> new SetupException("No checkpoint or savepoint under " + checkpointDir
+                        + " to resume from: run once without --from-savepoint, or pass a path"));
     }
 
     public URI webUi() throws ExecutionException, InterruptedException {

@@ -27,6 +27,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.util.OutputTag;
@@ -34,6 +35,7 @@ import org.apache.flink.util.OutputTag;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,8 +133,17 @@ public final class PipelineJob {
         return global;
     }
 
-    public String basePath() {
-        return basePath;
+    /**
+     * Every operator's uid, in the order the graph was built; savepoints map state by these, so
+     * they must all be set and must not change by accident.
+     */
+    public List<String> operatorUids() {
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
+        build(env);
+        return env.getStreamGraph().getStreamNodes().stream()
+                .sorted(Comparator.comparingInt(StreamNode::getId))
+                .map(StreamNode::getTransformationUID)
+                .toList();
     }
 
     public List<LakeTable> tables() {

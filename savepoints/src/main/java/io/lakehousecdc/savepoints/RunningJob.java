@@ -1,0 +1,9 @@
+package io.lakehousecdc.savepoints;
+
+/** A job as the JobManager reports it. */
+public record RunningJob(String id, String name, String state, long startTime) {
+
+    boolean isRunning() {
+        return state.equals("RUNNING");
+    }
+}
