@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,7 +138,21 @@ public final class LakehouseConfig {
             String value = override.substring(eq + 1);
             settings.put(key, setting(secrets, key, value, "--set"));
         }
+        settings.forEach((key, setting) -> {
+            if (!setting.origin().equals("default")) {
+                KnownKeys.check(key, entryOf(key, key.startsWith("sources.") ? sourceEntries : tableEntries), setting.origin());
+            }
+        });
         return new LakehouseConfig(settings, sourceEntries, tableEntries);
+    }
+
+    /** The sources[] or tables[] entry a flat key belongs to; null for keys of the other sections. */
+    private static String entryOf(String key, List<String> entries) {
+        if (!key.startsWith("sources.") && !key.startsWith("tables.")) {
+            return null;
+        }
+        return entries.stream().filter(entry -> key.startsWith(entry + "."))
+                .max(Comparator.comparingInt(String::length)).orElseThrow();
     }
 
     private static void flatten(Map<String, Setting> out, String prefix, JsonNode node, String origin, SecretReferences secrets) {

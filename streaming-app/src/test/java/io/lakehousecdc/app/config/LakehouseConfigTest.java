@@ -82,4 +82,26 @@ class LakehouseConfigTest {
         assertThatThrownBy(() -> LakehouseConfig.parse("sources: [\n", "f.yaml", List.of(), Map.of()))
                 .hasMessageContaining("not valid YAML");
     }
+
+    @Test
+    void misspeltKeysFailWithTheNearestKnownKey() {
+        assertThatThrownBy(() -> parse(List.of("pipeline.checkpoint-intervall=5s"), Map.of()))
+                .hasMessage("Unknown key --set pipeline.checkpoint-intervall: did you mean 'pipeline.checkpoint-interval'?");
+        assertThatThrownBy(() -> parse(List.of("sources.clinic.hostnme=db"), Map.of()))
+                .hasMessage("Unknown key --set sources.clinic.hostnme: did you mean 'sources.clinic.hostname'?");
+        assertThatThrownBy(() -> parse(List.of("tables.clinic.clinic.consultations.partition_by=day"), Map.of()))
+                .hasMessageContaining("did you mean 'tables.clinic.clinic.consultations.partition-by'?");
+        assertThatThrownBy(() -> LakehouseConfig.parse(YAML.replace("base-path", "basepath"), "lakehouse.yaml", List.of(), Map.of()))
+                .hasMessage("Unknown key 'lake.basepath' in lakehouse.yaml: did you mean 'lake.base-path'?");
+        assertThatThrownBy(() -> parse(List.of("lake.colour=blue"), Map.of()))
+                .hasMessageStartingWith("Unknown key --set lake.colour: known keys here are ").hasMessageContaining("lake.base-path");
+    }
+
+    @Test
+    void passThroughPrefixesAcceptAnyKey() {
+        LakehouseConfig config = parse(List.of("sources.clinic.debezium.snapshot.mode=initial",
+                "tables.clinic.clinic.consultations.hudi.compaction.max_memory=200"), Map.of("CLINIC_DB_PASSWORD", "x"));
+        assertThat(config.sources().get(0).getString("debezium.snapshot.mode", null)).isEqualTo("initial");
+        assertThat(config.tables().get(0).getString("hudi.compaction.max_memory", null)).isEqualTo("200");
+    }
 }
