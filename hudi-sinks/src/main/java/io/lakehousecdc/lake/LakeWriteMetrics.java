@@ -58,12 +58,13 @@ final class LakeWriteMetrics extends RichMapFunction<RowData, RowData> {
      *
      * <p>Why the timeline, read when the gauge is read: Hudi commits in the JobManager (its
      * StreamWriteOperatorCoordinator, once a checkpoint completes, and only when the checkpoint
-     * carried data), out of the write tasks' sight. A task's own checkpoint-complete notification
-     * would race that commit and cannot tell whether one happened; the timeline is what readers
-     * of the table see. Reading it lists the table's {@code .hoodie} folder, so that happens at
-     * most once per {@link #REFRESH_MILLIS}, only when a reporter asks (on its own thread, never
-     * the task's), and on one subtask; between reads the age is computed from the last completion
-     * time read, so it keeps growing while nothing commits.
+     * carried data), out of sight of the operators that write. Their own checkpoint-complete
+     * notification would race that commit and cannot tell whether one happened; the timeline is
+     * what readers of the table see. Reading it lists the table's {@code .hoodie} folder, so that
+     * happens at most once per {@link #REFRESH_MILLIS}, only when a reporter asks (on the
+     * reporter's thread, never the one processing rows), and in one parallel instance; between
+     * reads the age is computed from the last completion time read, so it keeps growing while
+     * nothing commits.
      */
     static final class LastCommitAge implements Gauge<Double> {
         private static final Logger LOG = LoggerFactory.getLogger(LastCommitAge.class);

@@ -125,7 +125,7 @@ class PrometheusScrapeCountsEveryChangeITCase {
 
             assertThat(scrape.values("flink_jobmanager_job_lastCheckpointDuration")).isNotEmpty().allMatch(v -> v >= 0);
             assertThat(scrape.values("flink_jobmanager_job_numRestarts")).containsOnly(0.0);
-            // Not necessarily 0: checkpoints Flink could not trigger while the tasks were starting count as failed.
+            // Not necessarily 0: checkpoints Flink could not trigger while operators were starting count as failed.
             assertThat(scrape.values("flink_jobmanager_job_numberOfFailedCheckpoints")).isNotEmpty().allMatch(v -> v >= 0);
             assertThat(scrape.values("flink_jobmanager_job_uptime")).isNotEmpty().allMatch(v -> v > 0);
 
