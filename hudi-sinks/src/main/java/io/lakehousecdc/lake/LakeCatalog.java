@@ -49,8 +49,7 @@ public final class LakeCatalog {
             return List.of();
         }
         HoodieTableMetaClient client = meta.get();
-        String writeAction = client.getTableType() == HoodieTableType.MERGE_ON_READ
-                ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
+        String writeAction = writeAction(client);
         HoodieTimeline timeline = client.getCommitsTimeline().filterCompletedInstants();
         List<HoodieInstant> writes = timeline.getInstants().stream().filter(i -> i.getAction().equals(writeAction)).toList();
         List<Commit> commits = new ArrayList<>();
@@ -138,7 +137,13 @@ public final class LakeCatalog {
                 .build();
     }
 
-    private static Optional<HoodieTableMetaClient> metaClient(String path) {
+    /** The timeline action of a write: delta commits on MERGE_ON_READ tables (commits there are compactions). */
+    static String writeAction(HoodieTableMetaClient client) {
+        return client.getTableType() == HoodieTableType.MERGE_ON_READ
+                ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
+    }
+
+    static Optional<HoodieTableMetaClient> metaClient(String path) {
         try {
             return Optional.of(HoodieTableMetaClient.builder()
                     .setConf(new org.apache.hadoop.conf.Configuration())

@@ -42,14 +42,20 @@ public final class ProcessedZoneSink {
     private ProcessedZoneSink() {}
 
     /**
-     * Attaches the Hudi write pipeline to {@code rows}.
+     * Attaches the Hudi write pipeline to {@code rows}, behind an operator that keeps the table's
+     * write metrics ({@link LakeWriteMetrics}).
      *
      * @param rows the table's lake rows; RowKind DELETE deletes the key
      * @param uidPrefix the stable prefix of every operator uid of this table's pipeline
      */
     public static DataStreamSink<?> write(
             DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
-        Map<String, String> options = hudiOptions(table, lakeConf, rows.getParallelism());
+        DataStream<RowData> counted = rows
+                .map(new LakeWriteMetrics(table.schema().table(), table.path(LakeZone.PROCESSED)), rows.getType())
+                .name("metrics: " + table.name())
+                .uid(uidPrefix + "/metrics")
+                .setParallelism(rows.getParallelism());
+        Map<String, String> options = hudiOptions(table, lakeConf, counted.getParallelism());
         ResolvedCatalogTable catalogTable = catalogTable(table.schema(), table.partitionBy(), options);
         FactoryUtil.DefaultDynamicTableContext context = new FactoryUtil.DefaultDynamicTableContext(
                 ObjectIdentifier.of("lakehouse", LakeZone.PROCESSED.directory(), table.name()),
@@ -62,8 +68,8 @@ public final class ProcessedZoneSink {
                 .createDynamicTableSink(context)
                 .getSinkRuntimeProvider(new SinkRuntimeProviderContext(false));
         ProviderContext uids = name -> Optional.of(uidPrefix + "/" + name);
-        DataStreamSink<?> sink = provider.consumeDataStream(uids, rows);
-        assignUids(sink.getTransformation(), rows.getTransformation(), uidPrefix);
+        DataStreamSink<?> sink = provider.consumeDataStream(uids, counted);
+        assignUids(sink.getTransformation(), counted.getTransformation(), uidPrefix);
         return sink;
     }
 

@@ -38,5 +38,11 @@ public final class PipelineOptions {
             .defaultValue(8081)
             .withDescription("Port of the Flink web UI of the embedded cluster; 0 picks a free one.");
 
+    public static final ConfigOption<Integer> PROMETHEUS_PORT = ConfigOptions.key("pipeline.metrics.prometheus-port")
+            .intType()
+            .noDefaultValue()
+            .withDescription("Port on which the embedded cluster serves its metrics to Prometheus (/metrics);"
+                    + " unset, no metrics are served.");
+
     private PipelineOptions() {}
 }

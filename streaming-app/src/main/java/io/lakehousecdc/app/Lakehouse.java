@@ -19,6 +19,13 @@ import java.io.PrintWriter;
 public final class Lakehouse {
 
     public static void main(String[] args) {
+        // Checked before anything logs: log4j2.properties picks its appenders by this name, and
+        // with an unknown one every log line would be lost.
+        String logFormat = System.getProperty("lakehouse.log.format", System.getenv().getOrDefault("LAKEHOUSE_LOG_FORMAT", "text"));
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            System.err.println("error: log format '" + logFormat + "' is unknown: set LAKEHOUSE_LOG_FORMAT to text or json");
+            System.exit(2);
+        }
         // The binlog client logs through java.util.logging; send it to the same log file.
         System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
         System.exit(execute(args));

@@ -2,6 +2,7 @@ package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
+import io.lakehousecdc.core.PipelineOptions;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +32,8 @@ final class RunCommand implements Callable<Integer> {
         StopSignal stop = StopSignal.install();
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState)) {
             System.out.println("Flink web UI: " + pipeline.webUi());
+            job.global().getOptional(PipelineOptions.PROMETHEUS_PORT)
+                    .ifPresent(port -> System.out.println("Prometheus metrics: http://localhost:" + port + "/metrics"));
             System.out.println("Job " + pipeline.jobId() + " is running " + job.tables().size() + " tables; Ctrl-C stops it.");
             System.out.println("Checkpoints: " + pipeline.checkpointDir() + " (resume with --from-savepoint latest)");
             while (!pipeline.status().isGloballyTerminalState()) {

@@ -10,6 +10,7 @@ import io.lakehousecdc.savepoints.StoredSavepoint;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -80,7 +81,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
     }
 
-    /** The Flink settings every run of the job uses: checkpointing, restarts, memory, the REST endpoint. */
+    /**
+     * The Flink settings every run of the job uses: checkpointing, restarts, memory, the REST
+     * endpoint, and the Prometheus reporter when a port is set for it.
+     */
     public static Configuration flinkConfiguration(Configuration global, String checkpointDir) {
         Configuration flink = new Configuration();
         flink.setString("pipeline.name", global.get(PipelineOptions.NAME));
@@ -105,6 +109,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
         flink.setString("taskmanager.memory.managed.size", "64m");
         flink.setString("taskmanager.memory.network.min", "64m");
         flink.setString("taskmanager.memory.network.max", "64m");
+        // The reporter comes from the application's classpath: an embedded cluster has no plugins directory.
+        global.getOptional(PipelineOptions.PROMETHEUS_PORT).ifPresent(port -> {
+            flink.setString("metrics.reporter.prom.factory.class", PrometheusReporterFactory.class.getName());
+            flink.setString("metrics.reporter.prom.port", String.valueOf(port));
+        });
         return flink;
     }
 

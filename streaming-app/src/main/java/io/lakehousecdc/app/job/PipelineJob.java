@@ -29,7 +29,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.util.OutputTag;
 
 import java.time.DateTimeException;
@@ -153,22 +152,20 @@ public final class PipelineJob {
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         TypeInformation<Tuple2<TableId, FailedChange>> failedType = TypeInformation.of(new TypeHint<>() {});
+        ZoneId lakeZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
         for (SourcePlan plan : sources) {
             DataStream<ChangeRecord> changes = plan.source().addTo(env, "source: " + plan.id()).uid(Uids.source(plan.id()));
 
-            Map<TableId, OutputTag<RowData>> outputs = new LinkedHashMap<>();
-            for (LakeTable table : plan.tables()) {
-                outputs.put(table.schema().table(),
-                        new OutputTag<>(table.name(), InternalTypeInfo.of(table.schema().rowType())));
-            }
             OutputTag<Tuple2<TableId, FailedChange>> failed = new OutputTag<>("failed-events", failedType);
+            ChangeRouter router = new ChangeRouter(plan.tables().stream().map(LakeTable::schema).toList(), failed, lakeZone,
+                    !(plan.source() instanceof DmsChangeSource));
             SingleOutputStreamOperator<Void> routed = changes
-                    .process(new ChangeRouter(outputs, failed))
+                    .process(router)
                     .name("normalize: " + plan.id())
                     .uid(Uids.normalize(plan.id()));
 
             for (LakeTable table : plan.tables()) {
-                DataStream<RowData> rows = routed.getSideOutput(outputs.get(table.schema().table()));
+                DataStream<RowData> rows = routed.getSideOutput(router.output(table.schema().table()));
                 ProcessedZoneSink.write(rows, table, global, Uids.processed(table.name()));
             }
             routed.getSideOutput(failed)
