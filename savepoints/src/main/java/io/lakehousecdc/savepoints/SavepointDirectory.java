@@ -2,8 +2,6 @@ package io.lakehousecdc.savepoints;
 
 import io.lakehousecdc.core.SetupException;
 
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import java.io.IOException;
@@ -18,39 +16,39 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The savepoints and retained checkpoints under a directory, local or on any file system Flink
- * reaches (e.g. {@code s3://}). Recognises the layouts Flink writes: {@code <dir>/savepoint-*},
- * {@code <dir>/<job id>/chk-<n>}, and the same one level deeper (a savepoint directory kept
- * beside the checkpoints).
+ * The savepoints and retained checkpoints under a directory: local, any file system Flink
+ * reaches, or S3 ({@code s3://}, {@code s3a://}). Recognises the layouts Flink writes:
+ * {@code <dir>/savepoint-*}, {@code <dir>/<job id>/chk-<n>}, and the same one level deeper (a
+ * savepoint directory kept beside the checkpoints).
  */
 public final class SavepointDirectory {
 
-    private static final String METADATA = "_metadata";
-    private static final int DEPTH = 3;
+    private final String root;
+    private final SavepointStore store;
 
-    private final Path root;
-
-    private SavepointDirectory(Path root) {
+    private SavepointDirectory(String root, SavepointStore store) {
         this.root = root;
+        this.store = store;
     }
 
+    /** The directory at {@code uri}; on S3 with the region and credentials of the environment. */
     public static SavepointDirectory at(String uri) {
-        return new SavepointDirectory(new Path(uri));
+        return at(uri, S3Access.fromEnvironment());
+    }
+
+    public static SavepointDirectory at(String uri, S3Access s3) {
+        return new SavepointDirectory(uri, S3Access.handles(uri) ? new S3Store(uri, s3) : new FileSystemStore(uri));
     }
 
     /** Everything complete under the directory, newest first. */
     public List<StoredSavepoint> list() {
         try {
-            FileSystem fs = root.getFileSystem();
-            List<StoredSavepoint> found = new ArrayList<>();
-            if (fs.exists(root)) {
-                collect(fs, root, DEPTH, found);
-            }
+            List<StoredSavepoint> found = new ArrayList<>(store.find());
             found.sort(Comparator.comparing(StoredSavepoint::completedAt).reversed());
             return found;
         } catch (IOException e) {
             throw new SetupException("Cannot list savepoints under " + root + ": " + SetupException.firstLine(e)
-                    + "; check the path and the file system's credentials", e);
+                    + "; check the path and the storage's credentials", e);
         }
     }
 
@@ -58,41 +56,6 @@ public final class SavepointDirectory {
     public Optional<StoredSavepoint> latest() {
         List<StoredSavepoint> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-    }
-
-    private static void collect(FileSystem fs, Path dir, int depth, List<StoredSavepoint> found) throws IOException {
-        FileStatus[] children = fs.listStatus(dir);
-        if (children == null) {
-            return;
-        }
-        for (FileStatus child : children) {
-            if (!child.isDir()) {
-                continue;
-            }
-            Path candidate = child.getPath();
-            Path metadata = new Path(candidate, METADATA);
-            if (fs.exists(metadata)) {
-                found.add(describe(fs, candidate, fs.getFileStatus(metadata)));
-            } else if (depth > 1) {
-                collect(fs, candidate, depth - 1, found);
-            }
-        }
-    }
-
-    private static StoredSavepoint describe(FileSystem fs, Path dir, FileStatus metadata) throws IOException {
-        String name = dir.getName();
-        boolean savepoint = name.startsWith("savepoint-");
-        String job = savepoint ? name.substring("savepoint-".length()).split("-", 2)[0] : dir.getParent().getName();
-        return new StoredSavepoint(dir.toString(), savepoint ? StoredSavepoint.Kind.SAVEPOINT : StoredSavepoint.Kind.CHECKPOINT,
-                job, Instant.ofEpochMilli(metadata.getModificationTime()), size(fs, dir));
-    }
-
-    private static long size(FileSystem fs, Path dir) throws IOException {
-        long bytes = 0;
-        for (FileStatus status : fs.listStatus(dir)) {
-            bytes += status.isDir() ? size(fs, status.getPath()) : status.getLen();
-        }
-        return bytes;
     }
 
     /**
@@ -111,21 +74,16 @@ public final class SavepointDirectory {
                 continue;
             }
             if (!dryRun) {
-                delete(candidate);
+                try {
+                    store.delete(candidate.path());
+                } catch (IOException e) {
+                    throw new SetupException("Cannot delete " + candidate.path() + ": " + SetupException.firstLine(e)
+                            + "; check the storage's permissions", e);
+                }
             }
             deleted.add(candidate);
         }
         return deleted;
-    }
-
-    private static void delete(StoredSavepoint savepoint) {
-        Path path = new Path(savepoint.path());
-        try {
-            path.getFileSystem().delete(path, true);
-        } catch (IOException e) {
-            throw new SetupException("Cannot delete " + path + ": " + SetupException.firstLine(e)
-                    + "; check the file system's permissions", e);
-        }
     }
 
     /** A path without its scheme, so that {@code file:/a}, {@code file:///a} and {@code /a} compare equal. */

@@ -7,8 +7,11 @@ import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.runtime.SavepointLoader;
+import org.apache.flink.util.FileUtils;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,9 +35,25 @@ public final class SavepointInspection {
         this.metadata = metadata;
     }
 
+    /** Reads the savepoint at {@code path}; on S3 with the region and credentials of the environment. */
     public static SavepointInspection read(String path) {
+        return read(path, S3Access.fromEnvironment());
+    }
+
+    public static SavepointInspection read(String path, S3Access s3) {
         try {
-            return new SavepointInspection(path, SavepointLoader.loadSavepointMetadata(path));
+            if (!S3Access.handles(path)) {
+                return new SavepointInspection(path, SavepointLoader.loadSavepointMetadata(path));
+            }
+            // Operator state sizes are all in the metadata file; the state files themselves are
+            // not opened, so a local copy of that one object is enough.
+            Path copy = Files.createTempDirectory("savepoint-");
+            try {
+                new S3Store(path, s3).download(path + "/" + SavepointStore.METADATA, copy.resolve(SavepointStore.METADATA));
+                return new SavepointInspection(path, SavepointLoader.loadSavepointMetadata(copy.toUri().toString()));
+            } finally {
+                FileUtils.deleteDirectory(copy.toFile());
+            }
         } catch (IOException | RuntimeException e) {
             throw new SetupException("Cannot read savepoint " + path + ": " + SetupException.firstLine(e)
                     + "; pass the directory that holds its _metadata file", e);

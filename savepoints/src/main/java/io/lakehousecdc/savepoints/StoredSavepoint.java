@@ -18,4 +18,15 @@ public record StoredSavepoint(String path, Kind kind, String job, Instant comple
         SAVEPOINT,
         CHECKPOINT
     }
+
+    /**
+     * A savepoint directory named {@code dirName} in a directory named {@code parentName}: Flink
+     * names savepoints {@code savepoint-<job prefix>-<random>} and keeps checkpoints as
+     * {@code <job id>/chk-<n>}.
+     */
+    static StoredSavepoint in(String path, String dirName, String parentName, Instant completedAt, long sizeBytes) {
+        boolean savepoint = dirName.startsWith("savepoint-");
+        String job = savepoint ? dirName.substring("savepoint-".length()).split("-", 2)[0] : parentName;
+        return new StoredSavepoint(path, savepoint ? Kind.SAVEPOINT : Kind.CHECKPOINT, job, completedAt, sizeBytes);
+    }
 }

@@ -6,6 +6,7 @@ import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.savepoints.FlinkJobManager;
 import io.lakehousecdc.savepoints.RunningJob;
+import io.lakehousecdc.savepoints.S3Access;
 import io.lakehousecdc.savepoints.SavepointDirectory;
 import io.lakehousecdc.savepoints.SavepointFormat;
 import io.lakehousecdc.savepoints.SavepointInspection;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +69,17 @@ final class SavepointCommand {
         }
     }
 
+    /** Where S3 is, for directories on {@code s3://}; the region and credentials come from the environment. */
+    static final class StorageOptions {
+        @Option(names = "--s3-endpoint", paramLabel = "URL",
+                description = "An S3-compatible endpoint for s3:// paths (default: AWS, region from AWS_REGION).")
+        URI s3Endpoint;
+
+        S3Access access() {
+            return S3Access.fromEnvironment().withEndpoint(s3Endpoint);
+        }
+    }
+
     /** The job's checkpoint directory from its configuration, for {@code --config} instead of {@code --dir}. */
     static final class ConfigDirectory {
         @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -86,8 +99,8 @@ final class SavepointCommand {
         @ArgGroup(exclusive = false)
         ConfigDirectory fromConfig;
 
-        SavepointDirectory directory() {
-            return SavepointDirectory.at(path());
+        SavepointDirectory directory(StorageOptions storage) {
+            return SavepointDirectory.at(path(), storage.access());
         }
 
         String path() {
@@ -141,9 +154,12 @@ final class SavepointCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Location location;
 
+        @Mixin
+        StorageOptions storage;
+
         @Override
         public Integer call() {
-            List<StoredSavepoint> all = location.directory().list();
+            List<StoredSavepoint> all = location.directory(storage).list();
             if (all.isEmpty()) {
                 System.err.println("No savepoint or checkpoint under " + location.path());
                 return 0;
@@ -163,9 +179,12 @@ final class SavepointCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Location location;
 
+        @Mixin
+        StorageOptions storage;
+
         @Override
         public Integer call() {
-            StoredSavepoint latest = location.directory().latest().orElseThrow(() -> new SetupException(
+            StoredSavepoint latest = location.directory(storage).latest().orElseThrow(() -> new SetupException(
                     "No savepoint or checkpoint under " + location.path() + ": take one with 'lakehouse savepoint trigger'"));
             System.out.println(latest.path());
             return 0;
@@ -178,6 +197,9 @@ final class SavepointCommand {
     static final class Prune implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Location location;
+
+        @Mixin
+        StorageOptions storage;
 
         @Option(names = "--keep", paramLabel = "N", description = "Keep the newest N.")
         Integer keep;
@@ -205,7 +227,7 @@ final class SavepointCommand {
             } else {
                 System.err.println("note: without --jobmanager, a savepoint a running job was restored from is not known to be in use");
             }
-            List<StoredSavepoint> deleted = location.directory().prune(retention, restoredFrom, Instant.now(), dryRun);
+            List<StoredSavepoint> deleted = location.directory(storage).prune(retention, restoredFrom, Instant.now(), dryRun);
             for (StoredSavepoint s : deleted) {
                 System.out.println((dryRun ? "would delete " : "deleted ") + s.path());
             }
@@ -224,9 +246,12 @@ final class SavepointCommand {
         @ArgGroup(exclusive = false)
         ConfigDirectory job;
 
+        @Mixin
+        StorageOptions storage;
+
         @Override
         public Integer call() {
-            SavepointInspection inspection = SavepointInspection.read(path);
+            SavepointInspection inspection = SavepointInspection.read(path, storage.access());
             List<String> uids = job == null ? List.of()
                     : PipelineJob.prepare(LakehouseConfig.load(job.config, job.overrides)).operatorUids();
             List<SavepointInspection.OperatorSummary> operators = inspection.operators(uids);

@@ -5,14 +5,21 @@ import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
+import io.lakehousecdc.core.S3Clients;
 import io.lakehousecdc.savepoints.SavepointDirectory;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.types.Row;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -125,6 +132,8 @@ class SavepointLifecycleITCase {
         assertThat(SavepointDirectory.at(LakeLayout.checkpointDir(first.global())).latest().orElseThrow().path())
                 .isEqualTo(stopped);
 
+        assertSavepointsOnS3CanBeListedAndInspected(stopped);
+
         // While the job is down: changes to the captured tables and to the one about to be added.
         insertVisits(40, 50);
         mysql.execute("DELETE FROM visits WHERE id = 1", "INSERT INTO rooms VALUES (3, 'B-201')");
@@ -164,6 +173,39 @@ class SavepointLifecycleITCase {
         CliRun empty = CliRun.of("savepoint", "latest", "--dir", dir.resolve("nothing-here").toString());
         assertThat(empty.code()).isEqualTo(1);
         assertThat(empty.err()).contains("No savepoint or checkpoint under");
+    }
+
+    /** The same commands against a copy of the savepoint on S3 (S3Proxy in-process). */
+    private void assertSavepointsOnS3CanBeListedAndInspected(String savepoint) throws Exception {
+        BlobStoreContext blobs = ContextBuilder.newBuilder("transient").build(BlobStoreContext.class);
+        S3Proxy s3proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.NONE, null, null).build();
+        s3proxy.start();
+        try {
+            while (!"STARTED".equals(s3proxy.getState())) {
+                Thread.sleep(50);
+            }
+            System.setProperty("aws.accessKeyId", "local");
+            System.setProperty("aws.secretAccessKey", "local");
+            String endpoint = "http://127.0.0.1:" + s3proxy.getPort();
+            Path local = Path.of(URI.create(savepoint));
+            try (S3Client s3 = S3Clients.create("us-east-1", URI.create(endpoint)); var files = Files.walk(local)) {
+                s3.createBucket(b -> b.bucket("flink-state"));
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String key = "savepoints/" + local.getFileName() + "/" + local.relativize(file);
+                    s3.putObject(b -> b.bucket("flink-state").key(key), RequestBody.fromFile(file));
+                }
+            }
+            String onS3 = "s3://flink-state/savepoints/" + local.getFileName();
+
+            assertThat(CliRun.of("savepoint", "list", "--dir", "s3://flink-state/savepoints", "--s3-endpoint", endpoint)
+                    .succeeded()).contains(onS3).contains("savepoint");
+            assertThat(CliRun.of("savepoint", "inspect", onS3, "--s3-endpoint", endpoint, "--config", twoTables.toString())
+                    .succeeded()).contains("source/clinic", "processed/clinic_" + mysql.database + "_visits")
+                    .doesNotContain("no operator of this job");
+        } finally {
+            s3proxy.stop();
+        }
     }
 
     private static String latestCheckpoint(LakehouseConfig config) {

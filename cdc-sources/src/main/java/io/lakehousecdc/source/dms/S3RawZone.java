@@ -1,12 +1,9 @@
 package io.lakehousecdc.source.dms;
 
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import io.lakehousecdc.core.S3Clients;
+
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -31,16 +28,7 @@ final class S3RawZone implements RawZone {
         this.bucket = location.getHost();
         String path = location.getPath().replaceAll("^/+", "");
         this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
-        S3ClientBuilder builder = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(region));
-        if (endpoint != null) {
-            // S3-compatible stores often lack the SDK's newer default integrity checksums.
-            builder.endpointOverride(endpoint).forcePathStyle(true)
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        }
-        this.s3 = builder.build();
+        this.s3 = S3Clients.create(region, endpoint);
     }
 
     @Override
