@@ -70,7 +70,7 @@ final class Kustomize {
                 }
             });
         } catch (IOException e) {
-            throw new AssertionError("kubectl kustomize printed YAML that does not parse: " + e.getMessage(), e);
+            throw new AssertionError("YAML that does not parse: " + e.getMessage(), e);
         }
         return documents;
     }

@@ -1,16 +1,25 @@
 package io.lakehousecdc.k8s;
 
+import io.lakehousecdc.app.config.LakehouseConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** One overlay as {@code kubectl kustomize} renders it, read into the strict models. */
 record RenderedOverlay(String name, List<JsonNode> documents, List<HasMetadata> objects) {
@@ -60,6 +69,61 @@ record RenderedOverlay(String name, List<JsonNode> documents, List<HasMetadata> 
                 .filter(c -> c.getMetadata().getName().equals(objectName))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("overlay " + name + " renders no ConfigMap named " + objectName));
+    }
+
+    /** The main container's mount that {@code file} lies under. */
+    VolumeMount mountHolding(Path file) {
+        return mainContainer().getVolumeMounts().stream()
+                .filter(mount -> file.startsWith(mount.getMountPath()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("overlay " + name + ": nothing is mounted above " + file));
+    }
+
+    /** The ConfigMap behind a mount of the main container. */
+    ConfigMap configMapBehind(VolumeMount mount) {
+        Volume volume = flinkDeployment().getSpec().getPodTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("overlay " + name + ": no volume " + mount.getName()));
+        if (volume.getConfigMap() == null) {
+            throw new AssertionError("overlay " + name + ": volume " + mount.getName() + " is not a ConfigMap");
+        }
+        return configMap(volume.getConfigMap().getName());
+    }
+
+    /** The content the pods see at {@code file}, from the ConfigMap mounted above it. */
+    String mountedFile(Path file) {
+        VolumeMount mount = mountHolding(file);
+        String key = Path.of(mount.getMountPath()).relativize(file).toString();
+        String content = configMapBehind(mount).getData().get(key);
+        if (content == null) {
+            throw new AssertionError("overlay " + name + ": the ConfigMap mounted at " + mount.getMountPath() + " has no " + key);
+        }
+        return content;
+    }
+
+    /** The job arguments as the lakehouse command reads them. */
+    RunArguments jobArguments() {
+        return RunArguments.parse(Arrays.asList(flinkDeployment().getSpec().getJob().getArgs()));
+    }
+
+    /** The configuration file the job reads, as mounted into the pods. */
+    String configFile() {
+        return mountedFile(jobArguments().config());
+    }
+
+    /** The main container's variables that come from a Secret, each with its key in the Secret. */
+    Map<String, String> secretEnvironment() {
+        return mainContainer().getEnv().stream()
+                .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getSecretKeyRef().getKey()));
+    }
+
+    /** The job's effective configuration, with a stand-in value for each variable from the Secret. */
+    LakehouseConfig lakehouseConfig() {
+        Map<String, String> environment = secretEnvironment().keySet().stream()
+                .collect(Collectors.toMap(Function.identity(), variable -> "value of " + variable));
+        return LakehouseConfig.parse(configFile(), name + "/lakehouse.yaml", jobArguments().overrides(), environment);
     }
 
     Map<String, String> flinkConfiguration() {
