@@ -129,9 +129,4 @@ record RenderedOverlay(String name, List<JsonNode> documents, List<HasMetadata> 
     Map<String, String> flinkConfiguration() {
         return flinkDeployment().getSpec().getFlinkConfiguration();
     }
-
-    @Override
-    public String toString() {
-        return name;
-    }
 }

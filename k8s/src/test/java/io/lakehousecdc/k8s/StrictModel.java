@@ -87,7 +87,7 @@ final class StrictModel {
         return read(document, model);
     }
 
-    static <T> T read(JsonNode document, Class<T> model) {
+    private static <T> T read(JsonNode document, Class<T> model) {
         try {
             return MAPPER.treeToValue(document, model);
         } catch (JsonProcessingException e) {
