@@ -4,7 +4,8 @@
 # Installs the servers when absent, starts them when stopped, enables the MariaDB binlog
 # (ROW, FULL row image, server id) and PostgreSQL logical decoding, restarting a server only
 # when its settings changed, and creates the local users and databases the pipeline, the demo
-# and the tests use. Safe to run any number of times; says what it changed; stops at the first error.
+# and the tests use. Installs kubectl when absent, for the k8s module's tests, which render the
+# kustomize overlays. Safe to run any number of times; says what it changed; stops at the first error.
 #
 # Local-only credentials; override them through the environment:
 #   LAKEHOUSE_CDC_PASSWORD    password of lakehouse_cdc (least-privilege CDC reader)
@@ -212,5 +213,22 @@ SQL
   say "PostgreSQL ready: wal_level=logical on 127.0.0.1:5432"
 }
 
+# ---------------------------------------------------------------- kubectl
+# The k8s overlays need the kustomize of kubectl 1.27 or newer; Debian's kubernetes-client is
+# older (1.20), so a kubectl already on the machine is kept, and an old one is only reported.
+setup_kubectl() {
+  if ! command -v kubectl >/dev/null; then
+    install_packages kubernetes-client
+  fi
+  local kustomize
+  kustomize=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\)\..*/\1/p' || true)
+  if [ -z "$kustomize" ] || [ "$kustomize" -lt 5 ]; then
+    say "warning: $(command -v kubectl) embeds a kustomize older than v5; the k8s module's tests need kubectl 1.27 or newer"
+  else
+    say "kubectl ready: $(command -v kubectl), kustomize v$kustomize"
+  fi
+}
+
 setup_mariadb
 setup_postgres
+setup_kubectl
