@@ -2,6 +2,7 @@ package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.bench.BenchCommand;
 import io.lakehousecdc.app.demo.DemoCommand;
+import io.lakehousecdc.app.job.ClusterPipeline;
 import io.lakehousecdc.core.SetupException;
 
 import picocli.CommandLine;
@@ -28,7 +29,14 @@ public final class Lakehouse {
         }
         // The binlog client logs through java.util.logging; send it to the same log file.
         System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
-        System.exit(execute(args));
+        int code = execute(args);
+        if (ClusterPipeline.context().isEmpty()) {
+            System.exit(code);
+        }
+        // Inside a Flink cluster this runs in the JobManager's process, which must not exit with it.
+        if (code != 0) {
+            throw new IllegalStateException("lakehouse " + String.join(" ", args) + " failed with exit code " + code);
+        }
     }
 
     /** Runs the command line and returns its exit code. */

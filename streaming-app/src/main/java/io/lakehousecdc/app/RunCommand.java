@@ -1,18 +1,23 @@
 package io.lakehousecdc.app;
 
+import io.lakehousecdc.app.job.ClusterPipeline;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.core.PipelineOptions;
+import io.lakehousecdc.core.SetupException;
 
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code lakehouse run}: the streaming job, until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs the streaming job on an embedded Flink cluster until it is stopped (Ctrl-C).")
+        description = {"Runs the streaming job on an embedded Flink cluster until it is stopped (Ctrl-C);",
+                "started by a Flink cluster (application mode, flink run), runs it on that cluster."})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,6 +34,16 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineJob job = PipelineJob.prepare(options.load());
         job.warnings().forEach(w -> System.err.println("warning: " + w));
+        Optional<StreamExecutionEnvironment> cluster = ClusterPipeline.context();
+        if (cluster.isPresent()) {
+            if (fromSavepoint != null) {
+                throw new SetupException("--from-savepoint does not apply inside a Flink cluster, which restores the job itself:"
+                        + " set job.initialSavepointPath (Kubernetes operator) or pass -s to flink run");
+            }
+            System.out.println("Running " + job.tables().size() + " tables on the Flink cluster that started this program.");
+            ClusterPipeline.run(job, cluster.get());
+            return 0;
+        }
         StopSignal stop = StopSignal.install();
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState)) {
             System.out.println("Flink web UI: " + pipeline.webUi());

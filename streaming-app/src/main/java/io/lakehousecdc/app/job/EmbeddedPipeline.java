@@ -86,15 +86,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
      * endpoint, and the Prometheus reporter when a port is set for it.
      */
     public static Configuration flinkConfiguration(Configuration global, String checkpointDir) {
-        Configuration flink = new Configuration();
-        flink.setString("pipeline.name", global.get(PipelineOptions.NAME));
-        flink.setString("pipeline.auto-generate-uids", "false");
-        flink.setString("pipeline.object-reuse", "true");
+        Configuration flink = PipelineJob.jobSettings(global);
         flink.setString("parallelism.default", String.valueOf(global.get(PipelineOptions.PARALLELISM)));
-        flink.setString("execution.checkpointing.interval", global.get(PipelineOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
-        flink.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-        flink.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-        flink.setString("execution.checkpointing.timeout", "10 min");
         flink.setString("state.checkpoints.dir", checkpointDir);
         flink.setString("state.savepoints.dir", checkpointDir + "/savepoints");
         flink.setString("state.checkpoints.num-retained", "3");

@@ -123,6 +123,24 @@ public final class PipelineJob {
         }
     }
 
+    /**
+     * The Flink settings that belong to the job wherever it runs, embedded or on a cluster:
+     * explicit uids only, object reuse, exactly-once checkpoints at the configured interval,
+     * kept when the job is cancelled. State directories, restarts and resources are the
+     * cluster's.
+     */
+    public static Configuration jobSettings(Configuration global) {
+        Configuration flink = new Configuration();
+        flink.setString("pipeline.name", global.get(PipelineOptions.NAME));
+        flink.setString("pipeline.auto-generate-uids", "false");
+        flink.setString("pipeline.object-reuse", "true");
+        flink.setString("execution.checkpointing.interval", global.get(PipelineOptions.CHECKPOINT_INTERVAL).toMillis() + " ms");
+        flink.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+        flink.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        flink.setString("execution.checkpointing.timeout", "10 min");
+        return flink;
+    }
+
     /** What the checks found that does not stop the job, one line each. */
     public List<String> warnings() {
         return warnings;
