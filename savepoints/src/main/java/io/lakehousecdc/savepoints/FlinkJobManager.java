@@ -56,8 +56,7 @@ public final class FlinkJobManager {
     public List<RunningJob> jobs() {
         List<RunningJob> jobs = new ArrayList<>();
         for (JsonNode job : get("jobs/overview").path("jobs")) {
-            jobs.add(new RunningJob(job.path("jid").asText(), job.path("name").asText(), job.path("state").asText(),
-                    job.path("start-time").asLong()));
+            jobs.add(new RunningJob(job.path("jid").asText(), job.path("name").asText(), job.path("state").asText()));
         }
         return jobs;
     }
