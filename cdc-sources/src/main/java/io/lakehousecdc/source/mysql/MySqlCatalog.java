@@ -47,6 +47,24 @@ final class MySqlCatalog {
         }
     }
 
+    /** The base tables of {@code database}, by name. */
+    List<String> tableNames(String database) {
+        String sql = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
+                + " ORDER BY TABLE_NAME";
+        try (Connection connection = connect(); PreparedStatement st = connection.prepareStatement(sql)) {
+            st.setString(1, database);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
+        }
+    }
+
     private Connection connect() {
         Properties props = new Properties();
         props.setProperty("user", settings.common().username());

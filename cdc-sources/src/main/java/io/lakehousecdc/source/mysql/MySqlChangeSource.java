@@ -58,6 +58,11 @@ public final class MySqlChangeSource implements ChangeSource {
         return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, zones), zones);
     }
 
+    /** The names of the tables in {@code database}, to choose from when onboarding a whole database. */
+    public static List<String> tableNames(MySqlSourceSettings settings, String database) {
+        return new MySqlCatalog(settings).tableNames(database);
+    }
+
     @Override
     public List<String> warnings() {
         return List.of();

@@ -51,6 +51,24 @@ final class PostgresCatalog {
         }
     }
 
+    /** The tables of {@code schema} in the source's database, by name; partitions are left to their parent. */
+    List<String> tableNames(String schema) {
+        String sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname";
+        try (Connection connection = connect(); PreparedStatement st = connection.prepareStatement(sql)) {
+            st.setString(1, schema);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
+        }
+    }
+
     private Connection connect() {
         Properties props = new Properties();
         props.setProperty("user", settings.common().username());

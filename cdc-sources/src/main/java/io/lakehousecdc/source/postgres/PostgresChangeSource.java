@@ -50,6 +50,11 @@ public final class PostgresChangeSource implements ChangeSource {
         return new PostgresChangeSource(settings, new PostgresCatalog(settings).inspect(tables, zones), zones);
     }
 
+    /** The names of the tables in {@code schema}, to choose from when onboarding a whole schema. */
+    public static List<String> tableNames(PostgresSourceSettings settings, String schema) {
+        return new PostgresCatalog(settings).tableNames(schema);
+    }
+
     @Override
     public List<LakeSchema> schemas() {
         return inspection.tables().stream().map(CapturedTable::schema).toList();
