@@ -15,7 +15,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Lakehouse.Version.class,
         description = "Streaming CDC from MySQL into Apache Hudi, times in WIB.",
-        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class, SavepointCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class, TablesCommand.class,
+                SavepointCommand.class, BenchCommand.class})
 public final class Lakehouse {
 
     public static void main(String[] args) {
