@@ -41,8 +41,11 @@ public final class Lakehouse {
 
     private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
-                || parsed.hasMatchedOption("--verbose");
+        boolean verbose = false;
+        // --verbose belongs to the innermost command (lakehouse tables set --verbose).
+        for (CommandLine.ParseResult command = parsed; command != null; command = command.subcommand()) {
+            verbose |= command.hasMatchedOption("--verbose");
+        }
         err.println("error: " + oneLine(e));
         if (verbose) {
             e.printStackTrace(err);
