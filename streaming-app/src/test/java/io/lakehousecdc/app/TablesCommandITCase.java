@@ -187,6 +187,23 @@ class TablesCommandITCase {
     }
 
     @Test
+    void aTableWithoutPrimaryKeyIsAcceptedWithAKeyOverrideOfItsColumns() throws Exception {
+        String visits = clinic.database + ".visits_log";
+        CliRun wrongColumn = tables("add", "clinic", visits, "key-columns=visited_at,visitor");
+        assertThat(wrongColumn.code()).isEqualTo(1);
+        assertThat(wrongColumn.err()).contains("Key column 'visitor' is not a column of table " + visits
+                + ": name columns of the table in key-columns (visited_at, note)");
+
+        tables("add", "clinic", visits, "key-columns=visited_at").succeeded();
+
+        assertThat(tables("show", "clinic", visits).succeeded()).containsPattern("key-columns += visited_at");
+        CliRun clearedKey = tables("set", "clinic", visits, "key-columns=");
+        assertThat(clearedKey.code()).as("without the override the table has no key").isEqualTo(1);
+        assertThat(clearedKey.err()).contains("has no primary key");
+        assertThat(audit()).extracting(Audit::action).containsExactly("add");
+    }
+
+    @Test
     void wholeDatabaseOnboardingTakesIncludedTablesExceptExcludedOnes() throws Exception {
         clinic.execute("CREATE TABLE audit_trail (id INT PRIMARY KEY)", "CREATE TABLE patients_tmp (id INT PRIMARY KEY)");
 

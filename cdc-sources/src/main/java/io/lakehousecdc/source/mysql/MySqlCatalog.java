@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -34,12 +35,13 @@ final class MySqlCatalog {
     /** What the server says about the captured tables, and where its binlog stood when asked. */
     record Inspection(List<CapturedTable> tables, long binlogPosition) {}
 
-    Inspection inspect(List<TableId> tableIds, TimeZonePolicy zones) {
+    /** @param keyOverrides per table, the columns that identify a row instead of its primary key */
+    Inspection inspect(List<TableId> tableIds, Map<TableId, List<String>> keyOverrides, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkBinlog(connection);
             List<CapturedTable> tables = new ArrayList<>();
             for (TableId id : tableIds) {
-                tables.add(describe(connection, id, zones));
+                tables.add(describe(connection, id, keyOverrides.getOrDefault(id, List.of()), zones));
             }
             return new Inspection(tables, binlogPosition(connection));
         } catch (SQLException e) {
@@ -116,7 +118,8 @@ final class MySqlCatalog {
         }
     }
 
-    private CapturedTable describe(Connection connection, TableId id, TimeZonePolicy zones) throws SQLException {
+    private CapturedTable describe(Connection connection, TableId id, List<String> keyOverride, TimeZonePolicy zones)
+            throws SQLException {
         String database = id.database();
         String table = id.table();
         String qualified = id.sourceName();
@@ -126,7 +129,8 @@ final class MySqlCatalog {
             throw new SetupException("Table " + qualified + " does not exist in " + settings.common().describe()
                     + " (or user '" + settings.common().username() + "' cannot read it): create it, grant SELECT, or fix the table name");
         }
-        List<String> key = primaryKey(connection, database, table);
+        List<String> key = keyOverride.isEmpty() ? primaryKey(connection, database, table) : keyOverride;
+        CapturedTable.checkKeyOverride(keyOverride, columns.stream().map(MySqlColumn::name).toList(), qualified);
         if (key.isEmpty()) {
             throw new SetupException("Table " + qualified + " of source " + settings.common().id()
                     + " has no primary key: add one, the processed zone upserts by key");

@@ -54,8 +54,17 @@ public final class MySqlChangeSource implements ChangeSource {
      * @throws io.lakehousecdc.core.SetupException when the server or a table is not ready
      */
     public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
+        return inspect(settings, tables, Map.of(), targetZone);
+    }
+
+    /**
+     * As {@link #inspect(MySqlSourceSettings, List, ZoneId)}, a table in {@code keyOverrides}
+     * keyed by the columns given there instead of its primary key, which it then need not have.
+     */
+    public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables,
+            Map<TableId, List<String>> keyOverrides, ZoneId targetZone) {
         TimeZonePolicy zones = TimeZonePolicy.of(settings.common().serverTimeZone(), targetZone);
-        return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, zones), zones);
+        return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, keyOverrides, zones), zones);
     }
 
     /** The names of the tables in {@code database}, to choose from when onboarding a whole database. */

@@ -46,8 +46,17 @@ public final class PostgresChangeSource implements ChangeSource {
      * @throws io.lakehousecdc.core.SetupException when the database or a table is not ready
      */
     public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
+        return inspect(settings, tables, Map.of(), targetZone);
+    }
+
+    /**
+     * As {@link #inspect(PostgresSourceSettings, List, ZoneId)}, a table in {@code keyOverrides}
+     * keyed by the columns given there instead of its primary key, which it then need not have.
+     */
+    public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables,
+            Map<TableId, List<String>> keyOverrides, ZoneId targetZone) {
         TimeZonePolicy zones = TimeZonePolicy.of(settings.common().serverTimeZone(), targetZone);
-        return new PostgresChangeSource(settings, new PostgresCatalog(settings).inspect(tables, zones), zones);
+        return new PostgresChangeSource(settings, new PostgresCatalog(settings).inspect(tables, keyOverrides, zones), zones);
     }
 
     /** The names of the tables in {@code schema}, to choose from when onboarding a whole schema. */

@@ -17,13 +17,15 @@ import org.apache.flink.configuration.Configuration;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Checks tables against their source before the control plane accepts them, through the same
  * inspection the job runs at start: the source is reachable and configured for change data
- * capture, the table exists and has a primary key, and the columns the settings name exist.
+ * capture, the table exists and has a primary key or a key override ({@code key-columns}), and
+ * the columns the settings name exist.
  */
 final class SourceCheck {
 
@@ -52,13 +54,18 @@ final class SourceCheck {
         }
         Configuration source = source(sourceId);
         List<TableId> ids = new ArrayList<>();
+        Map<TableId, List<String>> keyOverrides = new HashMap<>();
         for (TableSettings table : tables) {
             Configuration conf = new Configuration();
             conf.set(LakeOptions.SOURCE, sourceId);
             conf.set(LakeOptions.TABLE, table.table());
-            ids.add(LakeLayout.tableId(conf, source));
+            TableId id = LakeLayout.tableId(conf, source);
+            ids.add(id);
+            if (!table.keyColumns().isEmpty()) {
+                keyOverrides.put(id, table.keyColumns());
+            }
         }
-        List<LakeSchema> schemas = PipelineJob.inspect(source, ids, targetZone).schemas();
+        List<LakeSchema> schemas = PipelineJob.inspect(source, ids, keyOverrides, targetZone).schemas();
         for (int i = 0; i < tables.size(); i++) {
             checkColumns(tables.get(i), schemas.get(i));
         }

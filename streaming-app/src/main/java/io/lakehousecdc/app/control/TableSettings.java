@@ -7,6 +7,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.TimeUtils;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,10 +105,13 @@ public record TableSettings(
                         retention, rawZone, enabled, hudi, updatedAt);
             }
             case "key-columns" -> {
-                List<String> columns = value.isEmpty() ? List.of()
-                        : Arrays.stream(value.split(",")).map(c -> column(c.trim(), what)).toList();
-                if (columns.contains(null)) {
-                    throw new SetupException(what + " has an empty column name: write the columns as a,b");
+                List<String> columns = new ArrayList<>();
+                for (String part : value.isEmpty() ? new String[0] : value.split(",", -1)) {
+                    String column = column(part.trim(), what);
+                    if (column == null) {
+                        throw new SetupException(what + " has an empty column name: write the columns as a,b");
+                    }
+                    columns.add(column);
                 }
                 return new TableSettings(source, table, type, partitionBy, columns, indexType, orderingColumn, retention,
                         rawZone, enabled, hudi, updatedAt);
