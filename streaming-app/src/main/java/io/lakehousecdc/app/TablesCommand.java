@@ -202,36 +202,40 @@ final class TablesCommand {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Captures the table from the job's next start.")
-    static final class Enable implements Callable<Integer> {
+    /** Enable and disable, which differ only in the state they set. */
+    abstract static class Switch implements Callable<Integer> {
         @Mixin
         ConfigOptionsMixin options;
 
         @Mixin
         TableName name;
 
+        private final boolean enabled;
+
+        Switch(boolean enabled) {
+            this.enabled = enabled;
+        }
+
         @Override
         public Integer call() {
-            ControlPlane.open(options.load()).setEnabled(name.source, name.table, true, actor());
-            System.out.println("enabled " + name.source + " " + name.table);
+            ControlPlane.open(options.load()).setEnabled(name.source, name.table, enabled, actor());
+            System.out.println((enabled ? "enabled " : "disabled ") + name.source + " " + name.table);
             return 0;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Captures the table from the job's next start.")
+    static final class Enable extends Switch {
+        Enable() {
+            super(true);
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Stops capturing the table from the job's next start; its lake tables stay.")
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        ConfigOptionsMixin options;
-
-        @Mixin
-        TableName name;
-
-        @Override
-        public Integer call() {
-            ControlPlane.open(options.load()).setEnabled(name.source, name.table, false, actor());
-            System.out.println("disabled " + name.source + " " + name.table);
-            return 0;
+    static final class Disable extends Switch {
+        Disable() {
+            super(false);
         }
     }
 

@@ -224,29 +224,14 @@ class TablesCommandITCase {
     void importAddsNewTablesAndChangesOnlyWhatDiffers() throws Exception {
         String consultations = clinic.database + ".consultations";
         String patients = clinic.database + ".patients";
-        config = writeConfig("""
-                tables:
-                  - source: clinic
-                    table: %s
-                    partition-by: started_at
-                  - source: clinic
-                    table: %s
-                """.formatted(consultations, patients));
+        config = writeConfig(consultationsAndPatients(""));
 
         assertThat(tables("import").succeeded()).contains("tables: 2 added, 0 changed, 0 unchanged; sources: 2 added or changed");
         tables("set", "clinic", patients, "retention=30d").succeeded();
         assertThat(tables("import").succeeded()).as("a rerun changes nothing, and keeps what the file does not mention")
                 .contains("tables: 0 added, 0 changed, 2 unchanged; sources: 0 added or changed");
 
-        config = writeConfig("""
-                tables:
-                  - source: clinic
-                    table: %s
-                    partition-by: started_at
-                  - source: clinic
-                    table: %s
-                    type: COPY_ON_WRITE
-                """.formatted(consultations, patients));
+        config = writeConfig(consultationsAndPatients("type: COPY_ON_WRITE"));
         assertThat(tables("import").succeeded()).contains("tables: 0 added, 1 changed, 1 unchanged");
 
         List<Audit> audit = audit();
@@ -259,6 +244,19 @@ class TablesCommandITCase {
         assertThat(changed.after().get("retention").asText()).isEqualTo("30d");
         assertThat(audit.get(0).after().has("password")).as("secrets stay in the config file").isFalse();
         assertThat(audit.get(0).after().get("hostname").asText()).isEqualTo(LocalMySql.HOST);
+    }
+
+    /** A tables section with the consultations, partitioned, and the patients with {@code patientsSetting}. */
+    private String consultationsAndPatients(String patientsSetting) {
+        return """
+                tables:
+                  - source: clinic
+                    table: %s.consultations
+                    partition-by: started_at
+                  - source: clinic
+                    table: %s.patients
+                    %s
+                """.formatted(clinic.database, clinic.database, patientsSetting);
     }
 
     private record Audit(String actor, String action, String entity, JsonNode before, JsonNode after) {}

@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.TableNames;
 
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
@@ -53,15 +54,8 @@ final class MySqlCatalog {
     List<String> tableNames(String database) {
         String sql = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
                 + " ORDER BY TABLE_NAME";
-        try (Connection connection = connect(); PreparedStatement st = connection.prepareStatement(sql)) {
-            st.setString(1, database);
-            List<String> names = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-            return names;
+        try (Connection connection = connect()) {
+            return TableNames.read(connection, sql, database);
         } catch (SQLException e) {
             throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }

@@ -4,6 +4,7 @@ import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.TableNames;
 
 
 import java.sql.Connection;
@@ -57,15 +58,8 @@ final class PostgresCatalog {
     List<String> tableNames(String schema) {
         String sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname";
-        try (Connection connection = connect(); PreparedStatement st = connection.prepareStatement(sql)) {
-            st.setString(1, schema);
-            List<String> names = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-            return names;
+        try (Connection connection = connect()) {
+            return TableNames.read(connection, sql, schema);
         } catch (SQLException e) {
             throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }
