@@ -128,6 +128,27 @@ class ControlPlaneApiITCase {
     }
 
     @Test
+    void onboardingADatabaseAddsTheIncludedTablesWithTheirSettings() throws Exception {
+        clinic.execute("CREATE TABLE patients (id INT PRIMARY KEY)", "CREATE TABLE patients_tmp (id INT PRIMARY KEY)");
+
+        Reply onboarded = call("POST", "/sources/clinic/onboard", "{\"database\": \"" + clinic.database + "\","
+                + " \"include\": \"patients.*|consultations\", \"exclude\": \".*_tmp\", \"type\": \"COPY_ON_WRITE\"}");
+
+        assertThat(onboarded.status()).isEqualTo(201);
+        List<String> added = new ArrayList<>();
+        onboarded.body().forEach(t -> {
+            added.add(t.get("table").asText());
+            assertThat(t.get("type").asText()).isEqualTo("COPY_ON_WRITE");
+        });
+        assertThat(added).containsExactly(clinic.database + ".consultations", clinic.database + ".patients");
+        assertThat(call("GET", "/audit", null).body()).hasSize(2);
+
+        Reply badRegex = call("POST", "/sources/clinic/onboard", "{\"database\": \"" + clinic.database + "\", \"include\": \"(\"}");
+        assertThat(badRegex.status()).isEqualTo(400);
+        assertThat(badRegex.body().get("error").asText()).startsWith("'(' is not a regular expression");
+    }
+
+    @Test
     void everyAcceptedChangeIsInTheAuditLog() throws Exception {
         String table = clinic.database + ".consultations";
         String path = "/tables/clinic/" + table;

@@ -57,7 +57,8 @@ class TablesCommandITCase {
         }
     }
 
-    private Path writeConfig(String tables) throws IOException {
+    /** A config with sources clinic and pharmacy; {@code tail} follows them: more sources, then a tables section. */
+    private Path writeConfig(String tail) throws IOException {
         Path file = dir.resolve("lakehouse.yaml");
         Files.writeString(file, """
                 pipeline:
@@ -81,7 +82,7 @@ class TablesCommandITCase {
                 %s
                 """.formatted(control.jdbcUrl(), LocalPostgres.adminUser(), LocalPostgres.adminPassword(), dir.resolve("lake"),
                 LocalMySql.sourceYaml("clinic", dir.resolve("clinic-password")).stripTrailing(),
-                control.database, LocalPostgres.adminUser(), LocalPostgres.adminPassword(), tables));
+                control.database, LocalPostgres.adminUser(), LocalPostgres.adminPassword(), tail));
         return file;
     }
 
@@ -218,6 +219,25 @@ class TablesCommandITCase {
         assertThat(tables("add", "clinic", "--database", clinic.database, "--exclude", ".*_(tmp|log)|audit_trail").succeeded())
                 .as("tables already present are skipped").contains("0 table(s) added");
         assertThat(audit()).extracting(Audit::action).containsExactly("add", "add");
+    }
+
+    @Test
+    void wholeSchemaOnboardingListsTheTablesOfAPostgresSchema() throws Exception {
+        try (LocalPostgres shop = LocalPostgres.createDatabase("cp_shop")) {
+            shop.execute("CREATE SCHEMA sales", "CREATE TABLE sales.orders (id INT PRIMARY KEY)",
+                    "CREATE TABLE sales.refunds (id INT PRIMARY KEY)", "CREATE TABLE public.orders (id INT PRIMARY KEY)",
+                    "GRANT USAGE ON SCHEMA sales TO " + LocalPostgres.CDC_USER,
+                    "GRANT SELECT ON ALL TABLES IN SCHEMA sales TO " + LocalPostgres.CDC_USER,
+                    "CREATE PUBLICATION " + shop.slot + "_pub FOR TABLE sales.orders, sales.refunds");
+            config = writeConfig(shop.sourceYaml("shop", dir.resolve("shop-password")));
+
+            assertThat(tables("add", "shop", "--database", "sales").succeeded()).contains("2 table(s) added from shop sales");
+
+            assertThat(tables("list", "--source", "shop").succeeded())
+                    .containsPattern("shop +sales.orders +MERGE_ON_READ +yes")
+                    .containsPattern("shop +sales.refunds +MERGE_ON_READ +yes")
+                    .doesNotContain("public.orders");
+        }
     }
 
     @Test

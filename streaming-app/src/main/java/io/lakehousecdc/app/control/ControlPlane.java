@@ -143,7 +143,7 @@ public final class ControlPlane {
         TableSettings added = TableSettings.defaults(source, table).with(settings);
         SourceCheck check = new SourceCheck(config);
         check.source(source);
-        write(connection -> {
+        read(connection -> {
             if (find(connection, source, table).isPresent()) {
                 throw new SetupException("Table " + table + " of source " + source
                         + " is already in the control plane: change it with 'lakehouse tables set'");
@@ -451,6 +451,10 @@ public final class ControlPlane {
     }
 
     private SetupException failure(SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+            return new SetupException("Another change added the same entry first (" + SetupException.firstLine(e)
+                    + "): look at it with 'lakehouse tables list' and change it with 'lakehouse tables set'", e);
+        }
         return new SetupException("The control plane at " + url + " failed: " + SetupException.firstLine(e)
                 + "; check that the database is up and the user may write to it", e);
     }

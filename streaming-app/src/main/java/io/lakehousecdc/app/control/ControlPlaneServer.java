@@ -124,8 +124,12 @@ public final class ControlPlaneServer implements AutoCloseable {
     }
 
     private static List<String> segments(String rawPath) {
-        return Pattern.compile("/").splitAsStream(rawPath).filter(s -> !s.isEmpty())
-                .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+        try {
+            return Pattern.compile("/").splitAsStream(rawPath).filter(s -> !s.isEmpty())
+                    .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("the path is not URL-encoded correctly: " + e.getMessage());
+        }
     }
 
     private int route(HttpExchange exchange, String method, List<String> path) throws IOException {
