@@ -50,16 +50,9 @@ public final class MySqlChangeSource implements ChangeSource {
      * Connects to the server, checks it is ready for CDC and reads the tables' schemas.
      *
      * @param tables the tables to capture, all of this source
+     * @param keyOverrides the tables keyed by other columns than their primary key, which they then need not have
      * @param targetZone the zone the lake holds times in
      * @throws io.lakehousecdc.core.SetupException when the server or a table is not ready
-     */
-    public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
-        return inspect(settings, tables, Map.of(), targetZone);
-    }
-
-    /**
-     * As {@link #inspect(MySqlSourceSettings, List, ZoneId)}, a table in {@code keyOverrides}
-     * keyed by the columns given there instead of its primary key, which it then need not have.
      */
     public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables,
             Map<TableId, List<String>> keyOverrides, ZoneId targetZone) {

@@ -43,15 +43,8 @@ public final class PostgresChangeSource implements ChangeSource {
      * Connects, checks the database is ready for logical decoding, makes sure the publication
      * covers the tables, and reads their schemas.
      *
+     * @param keyOverrides the tables keyed by other columns than their primary key, which they then need not have
      * @throws io.lakehousecdc.core.SetupException when the database or a table is not ready
-     */
-    public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
-        return inspect(settings, tables, Map.of(), targetZone);
-    }
-
-    /**
-     * As {@link #inspect(PostgresSourceSettings, List, ZoneId)}, a table in {@code keyOverrides}
-     * keyed by the columns given there instead of its primary key, which it then need not have.
      */
     public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables,
             Map<TableId, List<String>> keyOverrides, ZoneId targetZone) {
