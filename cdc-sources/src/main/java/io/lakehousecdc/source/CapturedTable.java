@@ -27,6 +27,20 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
     }
 
     /**
+     * Fails unless every column of a key override is a column of the table.
+     *
+     * @param keyOverride the columns that identify a row instead of the primary key; empty for none
+     */
+    public static void checkKeyOverride(List<String> keyOverride, List<String> columns, String qualified) {
+        for (String column : keyOverride) {
+            if (!columns.contains(column)) {
+                throw new SetupException("Key column '" + column + "' is not a column of table " + qualified
+                        + ": name columns of the table in key-columns (" + String.join(", ", columns) + ")");
+            }
+        }
+    }
+
+    /**
      * Maps a table's source columns to the lake. Key columns are NOT NULL; all others nullable,
      * so that a column dropped at the source can keep its history in the lake.
      *

@@ -16,7 +16,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Lakehouse.Version.class,
         description = "Streaming CDC from MySQL into Apache Hudi, times in WIB.",
-        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class, SavepointCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class, TablesCommand.class,
+                ControlPlaneCommand.class, SavepointCommand.class, BenchCommand.class})
 public final class Lakehouse {
 
     public static void main(String[] args) {
@@ -48,8 +49,11 @@ public final class Lakehouse {
 
     private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
-                || parsed.hasMatchedOption("--verbose");
+        boolean verbose = false;
+        // --verbose belongs to the innermost command (lakehouse tables set --verbose).
+        for (CommandLine.ParseResult command = parsed; command != null; command = command.subcommand()) {
+            verbose |= command.hasMatchedOption("--verbose");
+        }
         err.println("error: " + oneLine(e));
         if (verbose) {
             e.printStackTrace(err);

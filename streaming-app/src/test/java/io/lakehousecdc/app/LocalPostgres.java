@@ -15,7 +15,7 @@ import java.util.UUID;
  * created by the admin user (who owns its tables and publication, as a DBA would), captured
  * through the CDC user, dropped afterwards together with the job's replication slot.
  */
-final class LocalPostgres implements AutoCloseable {
+public final class LocalPostgres implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     static final int PORT = 5432;
     static final String CDC_USER = "lakehouse_cdc";
@@ -23,7 +23,7 @@ final class LocalPostgres implements AutoCloseable {
     private static final String ADMIN_USER = "lakehouse";
     private static final String ADMIN_PASSWORD = env("LAKEHOUSE_ADMIN_PASSWORD", "lakehouse-local");
 
-    final String database;
+    public final String database;
     final String slot;
     private final Connection admin;
 
@@ -33,7 +33,7 @@ final class LocalPostgres implements AutoCloseable {
         this.admin = admin;
     }
 
-    static LocalPostgres createDatabase(String prefix) throws SQLException {
+    public static LocalPostgres createDatabase(String prefix) throws SQLException {
         String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
         try (Connection postgres = connect("postgres", ADMIN_USER, ADMIN_PASSWORD); Statement st = postgres.createStatement()) {
             st.execute("CREATE DATABASE " + name);
@@ -50,7 +50,7 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    void execute(String... statements) throws SQLException {
+    public void execute(String... statements) throws SQLException {
         try (Statement st = admin.createStatement()) {
             for (String sql : statements) {
                 st.execute(sql);
@@ -58,8 +58,22 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    Connection connection() {
+    public Connection connection() {
         return admin;
+    }
+
+    /** The database's URL, for the admin user that owns it. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
+    }
+
+    /** The admin user, who owns the database; with its password a control plane can live in it. */
+    public static String adminUser() {
+        return ADMIN_USER;
+    }
+
+    public static String adminPassword() {
+        return ADMIN_PASSWORD;
     }
 
     /** Lets the CDC user read the tables and streams them through the job's publication. */

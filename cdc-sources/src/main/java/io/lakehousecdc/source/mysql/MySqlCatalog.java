@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.TableNames;
 
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
@@ -16,6 +17,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -34,14 +36,26 @@ final class MySqlCatalog {
     /** What the server says about the captured tables, and where its binlog stood when asked. */
     record Inspection(List<CapturedTable> tables, long binlogPosition) {}
 
-    Inspection inspect(List<TableId> tableIds, TimeZonePolicy zones) {
+    /** @param keyOverrides per table, the columns that identify a row instead of its primary key */
+    Inspection inspect(List<TableId> tableIds, Map<TableId, List<String>> keyOverrides, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkBinlog(connection);
             List<CapturedTable> tables = new ArrayList<>();
             for (TableId id : tableIds) {
-                tables.add(describe(connection, id, zones));
+                tables.add(describe(connection, id, keyOverrides.getOrDefault(id, List.of()), zones));
             }
             return new Inspection(tables, binlogPosition(connection));
+        } catch (SQLException e) {
+            throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
+        }
+    }
+
+    /** The base tables of {@code database}, by name. */
+    List<String> tableNames(String database) {
+        String sql = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
+                + " ORDER BY TABLE_NAME";
+        try (Connection connection = connect()) {
+            return TableNames.read(connection, sql, database);
         } catch (SQLException e) {
             throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }
@@ -98,7 +112,8 @@ final class MySqlCatalog {
         }
     }
 
-    private CapturedTable describe(Connection connection, TableId id, TimeZonePolicy zones) throws SQLException {
+    private CapturedTable describe(Connection connection, TableId id, List<String> keyOverride, TimeZonePolicy zones)
+            throws SQLException {
         String database = id.database();
         String table = id.table();
         String qualified = id.sourceName();
@@ -108,7 +123,8 @@ final class MySqlCatalog {
             throw new SetupException("Table " + qualified + " does not exist in " + settings.common().describe()
                     + " (or user '" + settings.common().username() + "' cannot read it): create it, grant SELECT, or fix the table name");
         }
-        List<String> key = primaryKey(connection, database, table);
+        List<String> key = keyOverride.isEmpty() ? primaryKey(connection, database, table) : keyOverride;
+        CapturedTable.checkKeyOverride(keyOverride, columns.stream().map(MySqlColumn::name).toList(), qualified);
         if (key.isEmpty()) {
             throw new SetupException("Table " + qualified + " of source " + settings.common().id()
                     + " has no primary key: add one, the processed zone upserts by key");

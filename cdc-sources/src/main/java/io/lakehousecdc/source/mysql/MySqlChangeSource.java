@@ -50,12 +50,19 @@ public final class MySqlChangeSource implements ChangeSource {
      * Connects to the server, checks it is ready for CDC and reads the tables' schemas.
      *
      * @param tables the tables to capture, all of this source
+     * @param keyOverrides the tables keyed by other columns than their primary key, which they then need not have
      * @param targetZone the zone the lake holds times in
      * @throws io.lakehousecdc.core.SetupException when the server or a table is not ready
      */
-    public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
+    public static MySqlChangeSource inspect(MySqlSourceSettings settings, List<TableId> tables,
+            Map<TableId, List<String>> keyOverrides, ZoneId targetZone) {
         TimeZonePolicy zones = TimeZonePolicy.of(settings.common().serverTimeZone(), targetZone);
-        return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, zones), zones);
+        return new MySqlChangeSource(settings, new MySqlCatalog(settings).inspect(tables, keyOverrides, zones), zones);
+    }
+
+    /** The names of the tables in {@code database}, to choose from when onboarding a whole database. */
+    public static List<String> tableNames(MySqlSourceSettings settings, String database) {
+        return new MySqlCatalog(settings).tableNames(database);
     }
 
     @Override

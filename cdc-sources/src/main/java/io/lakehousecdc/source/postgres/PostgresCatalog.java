@@ -4,6 +4,7 @@ import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.CapturedTable;
+import io.lakehousecdc.source.TableNames;
 
 
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,16 +38,28 @@ final class PostgresCatalog {
     /** What the database says about the captured tables, and where its WAL stood when asked. */
     record Inspection(List<CapturedTable> tables, long walPosition, List<String> warnings) {}
 
-    Inspection inspect(List<TableId> tableIds, TimeZonePolicy zones) {
+    /** @param keyOverrides per table, the columns that identify a row instead of its primary key */
+    Inspection inspect(List<TableId> tableIds, Map<TableId, List<String>> keyOverrides, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkLogicalDecoding(connection);
             List<CapturedTable> tables = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
             for (TableId id : tableIds) {
-                tables.add(describe(connection, id, zones, warnings));
+                tables.add(describe(connection, id, keyOverrides.getOrDefault(id, List.of()), zones, warnings));
             }
             ensurePublication(connection, tableIds);
             return new Inspection(tables, walPosition(connection), warnings);
+        } catch (SQLException e) {
+            throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
+        }
+    }
+
+    /** The tables of {@code schema} in the source's database, by name; partitions are left to their parent. */
+    List<String> tableNames(String schema) {
+        String sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname";
+        try (Connection connection = connect()) {
+            return TableNames.read(connection, sql, schema);
         } catch (SQLException e) {
             throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }
@@ -91,7 +105,8 @@ final class PostgresCatalog {
         }
     }
 
-    private CapturedTable describe(Connection connection, TableId id, TimeZonePolicy zones, List<String> warnings)
+    private CapturedTable describe(Connection connection, TableId id, List<String> keyOverride, TimeZonePolicy zones,
+            List<String> warnings)
             throws SQLException {
         String qualified = id.sourceName();
         List<PostgresColumn> columns = columns(connection, id);
@@ -104,7 +119,8 @@ final class PostgresCatalog {
             throw new SetupException("User '" + settings.common().username() + "' may not read " + qualified
                     + ": run GRANT SELECT ON " + regclass + " TO " + settings.common().username());
         }
-        List<String> key = primaryKey(connection, regclass);
+        List<String> key = keyOverride.isEmpty() ? primaryKey(connection, regclass) : keyOverride;
+        CapturedTable.checkKeyOverride(keyOverride, columns.stream().map(PostgresColumn::name).toList(), qualified);
         if (key.isEmpty()) {
             throw new SetupException("Table " + qualified + " of source " + settings.common().id()
                     + " has no primary key: add one, the processed zone upserts by key");
@@ -114,6 +130,9 @@ final class PostgresCatalog {
         if ("n".equals(identity)) {
             warnings.add("Table " + qualified + " has REPLICA IDENTITY NOTHING: its updates and deletes cannot be captured;"
                     + " run ALTER TABLE " + regclass + " REPLICA IDENTITY DEFAULT");
+        } else if (!keyOverride.isEmpty() && !"f".equals(identity)) {
+            warnings.add("Table " + qualified + " is keyed by " + String.join(", ", keyOverride) + " instead of its primary key:"
+                    + " its deletes carry those columns only with ALTER TABLE " + regclass + " REPLICA IDENTITY FULL");
         }
         return CapturedTable.map(id, columns, PostgresColumn::name, key,
                 (column, nullable) -> PostgresTypeMapping.map(column.withNullable(nullable), zones));

@@ -43,11 +43,18 @@ public final class PostgresChangeSource implements ChangeSource {
      * Connects, checks the database is ready for logical decoding, makes sure the publication
      * covers the tables, and reads their schemas.
      *
+     * @param keyOverrides the tables keyed by other columns than their primary key, which they then need not have
      * @throws io.lakehousecdc.core.SetupException when the database or a table is not ready
      */
-    public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables, ZoneId targetZone) {
+    public static PostgresChangeSource inspect(PostgresSourceSettings settings, List<TableId> tables,
+            Map<TableId, List<String>> keyOverrides, ZoneId targetZone) {
         TimeZonePolicy zones = TimeZonePolicy.of(settings.common().serverTimeZone(), targetZone);
-        return new PostgresChangeSource(settings, new PostgresCatalog(settings).inspect(tables, zones), zones);
+        return new PostgresChangeSource(settings, new PostgresCatalog(settings).inspect(tables, keyOverrides, zones), zones);
+    }
+
+    /** The names of the tables in {@code schema}, to choose from when onboarding a whole schema. */
+    public static List<String> tableNames(PostgresSourceSettings settings, String schema) {
+        return new PostgresCatalog(settings).tableNames(schema);
     }
 
     @Override

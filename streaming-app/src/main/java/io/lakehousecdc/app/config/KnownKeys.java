@@ -25,9 +25,10 @@ final class KnownKeys {
     private static final Set<String> GLOBAL = new TreeSet<>();
     private static final Set<String> SOURCE = new TreeSet<>();
     private static final Set<String> TABLE = new TreeSet<>();
+    /** Read by io.lakehousecdc.app.control.ControlPlane, which has no options class of its own to take them from. */
+    private static final Set<String> CONTROL_PLANE = Set.of("control-plane.jdbc-url", "control-plane.username", "control-plane.password");
     /** Sections whose consumers are not built yet: the keys of the documented example. */
     private static final Set<String> PLANNED = Set.of(
-            "control-plane.jdbc-url", "control-plane.username", "control-plane.password",
             "warehouse.dialect", "warehouse.jdbc-url", "warehouse.username", "warehouse.password", "warehouse.models");
 
     static {
@@ -35,6 +36,7 @@ final class KnownKeys {
         for (String key : keys(LakeOptions.class)) {
             (key.startsWith("lake.") ? GLOBAL : TABLE).add(key);
         }
+        GLOBAL.addAll(CONTROL_PLANE);
         GLOBAL.addAll(PLANNED);
         SOURCE.addAll(keys(SourceOptions.class));
     }

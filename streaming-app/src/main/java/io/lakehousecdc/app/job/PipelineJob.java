@@ -83,11 +83,7 @@ public final class PipelineJob {
         for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
             Configuration sourceConf = sourcesById.get(entry.getKey());
             List<TableId> ids = entry.getValue().stream().map(t -> LakeLayout.tableId(t, sourceConf)).toList();
-            ChangeSource source = switch (LakeLayout.sourceType(sourceConf)) {
-                case "postgres" -> PostgresChangeSource.inspect(PostgresSourceSettings.from(sourceConf), ids, targetZone);
-                case "dms" -> DmsChangeSource.inspect(DmsSourceSettings.from(sourceConf), ids, targetZone);
-                default -> MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, targetZone);
-            };
+            ChangeSource source = inspect(sourceConf, ids, Map.of(), targetZone);
             warnings.addAll(source.warnings());
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
@@ -96,6 +92,23 @@ public final class PipelineJob {
             plans.add(new SourcePlan(entry.getKey(), source, tables));
         }
         return new PipelineJob(global, basePath, plans, warnings);
+    }
+
+    /**
+     * Connects to a source and checks that it is ready for change data capture and that each of
+     * {@code ids} exists there with a primary key.
+     *
+     * @param keyOverrides the tables keyed by other columns than their primary key (which they
+     *     then need not have); DMS tables take their key from their schema file instead
+     * @throws SetupException naming what is not ready and how to fix it
+     */
+    public static ChangeSource inspect(Configuration sourceConf, List<TableId> ids, Map<TableId, List<String>> keyOverrides,
+            ZoneId targetZone) {
+        return switch (LakeLayout.sourceType(sourceConf)) {
+            case "postgres" -> PostgresChangeSource.inspect(PostgresSourceSettings.from(sourceConf), ids, keyOverrides, targetZone);
+            case "dms" -> DmsChangeSource.inspect(DmsSourceSettings.from(sourceConf), ids, targetZone);
+            default -> MySqlChangeSource.inspect(MySqlSourceSettings.from(sourceConf), ids, keyOverrides, targetZone);
+        };
     }
 
     private static LakeTable lakeTable(LakeSchema schema, Configuration conf, String basePath) {
@@ -115,7 +128,7 @@ public final class PipelineJob {
         return new LakeTable(schema, basePath, type, conf.get(LakeOptions.PARTITION_BY), hudi);
     }
 
-    static ZoneId zone(String id, String key) {
+    public static ZoneId zone(String id, String key) {
         try {
             return ZoneId.of(id);
         } catch (DateTimeException e) {
