@@ -1,6 +1,8 @@
 package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.config.LakeLayout;
+import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.app.query.ResultFormat;
 
@@ -29,7 +31,8 @@ final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LakeQuery query = LakeQuery.over(LakeLayout.processedTables(options.load()));
+        LakehouseConfig config = options.load();
+        LakeQuery query = LakeQuery.over(LakeLayout.processedTables(config, ControlPlane.tablesOf(config, false)));
         if (query.tableNames().isEmpty()) {
             System.err.println("note: no lake table has a commit yet; run the pipeline first");
         }

@@ -13,6 +13,7 @@ import io.lakehousecdc.source.SourceSettings;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -95,10 +96,15 @@ public final class LakeLayout {
 
     /** Processed-zone path of every configured table, by lake table name. */
     public static Map<String, String> processedTables(LakehouseConfig config) {
+        return processedTables(config, config.tables());
+    }
+
+    /** The processed-zone path of each of {@code tables} (entries shaped like the config's), by lake name. */
+    public static Map<String, String> processedTables(LakehouseConfig config, List<Configuration> tables) {
         String base = basePath(config.global());
         Map<String, Configuration> sources = sourcesById(config);
         Map<String, String> paths = new LinkedHashMap<>();
-        for (Configuration table : config.tables()) {
+        for (Configuration table : tables) {
             TableId id = tableId(table, sourceOf(table, sources));
             paths.put(id.lakeName(), id.lakePath(base, LakeZone.PROCESSED));
         }

@@ -58,6 +58,24 @@ public final class ControlPlane {
         this.config = config;
     }
 
+    /** Whether the configuration names a control plane ({@code control-plane.jdbc-url}). */
+    public static boolean configured(LakehouseConfig config) {
+        return config.settings().containsKey("control-plane.jdbc-url");
+    }
+
+    /**
+     * The tables of the lake as the configuration defines them: the control plane's when one is
+     * configured (all, or only the enabled ones), else the config file's {@code tables:}.
+     */
+    public static List<Configuration> tablesOf(LakehouseConfig config, boolean enabledOnly) {
+        if (!configured(config)) {
+            return config.tables();
+        }
+        ControlPlane controlPlane = open(config);
+        return enabledOnly ? controlPlane.enabledTables()
+                : controlPlane.tables().stream().map(TableSettings::toConfiguration).toList();
+    }
+
     /** Connects to the database of {@code control-plane.*} and brings its schema to the newest version. */
     public static ControlPlane open(LakehouseConfig config) {
         Map<String, Setting> settings = config.settings();

@@ -46,7 +46,7 @@ public record TableSettings(
 
     static final String TYPE = LakeOptions.TYPE.key();
     static final String PARTITION_BY = LakeOptions.PARTITION_BY.key();
-    static final String KEY_COLUMNS = "key-columns";
+    public static final String KEY_COLUMNS = "key-columns";
     static final String INDEX_TYPE = "index-type";
     static final String ORDERING_COLUMN = "ordering-column";
     static final String RETENTION = "retention";

@@ -2,6 +2,8 @@ package io.lakehousecdc.app.job;
 
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.control.TableSettings;
 import io.lakehousecdc.app.failed.FailedEventsFileSink;
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.FailedChange;
@@ -69,21 +71,30 @@ public final class PipelineJob {
         ZoneId targetZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
 
         Map<String, Configuration> sourcesById = LakeLayout.sourcesById(config);
+        List<String> warnings = new ArrayList<>();
         Map<String, List<Configuration>> tablesBySource = new LinkedHashMap<>();
-        for (Configuration table : config.tables()) {
+        for (Configuration table : capturedTables(config, warnings)) {
             LakeLayout.sourceOf(table, sourcesById);
             tablesBySource.computeIfAbsent(table.get(LakeOptions.SOURCE), s -> new ArrayList<>()).add(table);
         }
         if (tablesBySource.isEmpty()) {
-            throw new SetupException("No tables to capture: list them under 'tables' in the config");
+            throw new SetupException(ControlPlane.configured(config)
+                    ? "No enabled tables in the control plane: add them with 'lakehouse tables add' (or 'tables import')"
+                    : "No tables to capture: list them under 'tables' in the config");
         }
 
         List<SourcePlan> plans = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
             Configuration sourceConf = sourcesById.get(entry.getKey());
             List<TableId> ids = entry.getValue().stream().map(t -> LakeLayout.tableId(t, sourceConf)).toList();
-            ChangeSource source = inspect(sourceConf, ids, Map.of(), targetZone);
+            Map<TableId, List<String>> keyOverrides = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                String keys = entry.getValue().get(i).toMap().get(TableSettings.KEY_COLUMNS);
+                if (keys != null && !keys.isBlank()) {
+                    keyOverrides.put(ids.get(i), List.of(keys.split("\\s*,\\s*")));
+                }
+            }
+            ChangeSource source = inspect(sourceConf, ids, keyOverrides, targetZone);
             warnings.addAll(source.warnings());
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
@@ -102,6 +113,19 @@ public final class PipelineJob {
      *     then need not have); DMS tables take their key from their schema file instead
      * @throws SetupException naming what is not ready and how to fix it
      */
+    /**
+     * The tables to capture: with a control plane, its enabled tables (the config file's
+     * {@code tables:} section is then only what {@code tables import} copies there); without
+     * one, the config file's.
+     */
+    private static List<Configuration> capturedTables(LakehouseConfig config, List<String> warnings) {
+        if (ControlPlane.configured(config) && !config.tables().isEmpty()) {
+            warnings.add("the config file's 'tables' section is not read while a control plane is configured;"
+                    + " 'lakehouse tables import' copies it there");
+        }
+        return ControlPlane.tablesOf(config, true);
+    }
+
     public static ChangeSource inspect(Configuration sourceConf, List<TableId> ids, Map<TableId, List<String>> keyOverrides,
             ZoneId targetZone) {
         return switch (LakeLayout.sourceType(sourceConf)) {
