@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The job takes its tables from the control plane: five tables of a MySQL and a PostgreSQL
  * source in one job; then a sixth added with {@code lakehouse tables add} and the job resumed
- * from its stop savepoint. The sixth is snapshotted and streamed, the five lose and duplicate
+ * from its stop savepoint. The sixth, a table without a primary key keyed by the control plane,
+ * is snapshotted and streamed, the five lose and duplicate
  * nothing, and {@code lakehouse status} shows all six. Disabling a table then stops its writes
  * and keeps its lake data.
  */
@@ -52,7 +53,9 @@ class ControlPlaneJobITCase {
         control = LocalPostgres.createDatabase("cp_job");
         clinic = LocalMySql.createDatabase("cp_job_clinic");
         for (String table : List.of("visits", "doctors", "rooms", "invoices")) {
-            clinic.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, label VARCHAR(40) NOT NULL)",
+            // invoices has no primary key: the control plane names its key.
+            String id = table.equals("invoices") ? "id INT NOT NULL" : "id INT PRIMARY KEY";
+            clinic.execute("CREATE TABLE " + table + " (" + id + ", label VARCHAR(40) NOT NULL)",
                     "INSERT INTO " + table + " VALUES (1, '" + table + " one'), (2, '" + table + " two')");
         }
         pharmacy = LocalPostgres.createDatabase("cp_job_pharmacy");
@@ -108,14 +111,16 @@ class ControlPlaneJobITCase {
             stopped = CliRun.of("savepoint", "stop", "--jobmanager", pipeline.webUi().toString()).succeeded().strip();
         }
 
-        clinic.execute("INSERT INTO visits VALUES (4, 'while down')", "INSERT INTO invoices VALUES (3, 'invoices three')");
-        pharmacy.execute("DELETE FROM drugs WHERE id = 1");
-        assertThat(tables("add", "clinic", clinic.database + ".invoices")).contains("added clinic " + clinic.database + ".invoices");
+        clinic.execute("INSERT INTO visits VALUES (4, 'while down')", "DELETE FROM doctors WHERE id = 2",
+                "INSERT INTO invoices VALUES (3, 'invoices three')");
+        assertThat(tables("add", "clinic", clinic.database + ".invoices", "key-columns=id"))
+                .contains("added clinic " + clinic.database + ".invoices");
 
         try (EmbeddedPipeline resumed = EmbeddedPipeline.start(PipelineJob.prepare(settings), stopped, false)) {
             assertThat(resumed.job().tables()).hasSize(6);
-            clinic.execute("UPDATE invoices SET label = 'streamed' WHERE id = 1", "INSERT INTO rooms VALUES (5, 'rooms five')");
-            pharmacy.execute("INSERT INTO prescriptions VALUES (7, 'after resume')");
+            clinic.execute("UPDATE invoices SET label = 'streamed' WHERE id = 1", "DELETE FROM invoices WHERE id = 2",
+                    "INSERT INTO rooms VALUES (5, 'rooms five')");
+            pharmacy.execute("INSERT INTO prescriptions VALUES (7, 'after resume')", "DELETE FROM drugs WHERE id = 1");
             awaitLakeEqualsSource(settings, 6);
             for (Map.Entry<String, String> table : processedTables(settings).entrySet()) {
                 Row counts = LakeQuery.over(Map.of(table.getKey(), table.getValue()))

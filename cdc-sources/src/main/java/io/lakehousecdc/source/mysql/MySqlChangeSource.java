@@ -11,11 +11,13 @@ import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
 
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.mysql.source.MySqlSourceBuilder;
 import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.catalog.ObjectPath;
 
 import java.time.ZoneId;
 import java.util.List;
@@ -85,7 +87,14 @@ public final class MySqlChangeSource implements ChangeSource {
         Properties debezium = common.debeziumProperties(Map.of(
                 "decimal.handling.mode", "precise",
                 "time.precision.mode", "adaptive_time_microseconds"));
-        return MySqlSource.<ChangeRecord>builder()
+        MySqlSourceBuilder<ChangeRecord> builder = MySqlSource.<ChangeRecord>builder();
+        // Snapshot chunks split on the first key column: Flink CDC's own choice for a primary
+        // key, and the only way to read a table keyed by an override (one without a primary key).
+        for (CapturedTable table : tables) {
+            TableId id = table.schema().table();
+            builder.chunkKeyColumn(new ObjectPath(id.database(), id.table()), table.schema().primaryKey().get(0));
+        }
+        return builder
                 .hostname(common.hostname())
                 .port(common.port())
                 .username(common.username())
