@@ -105,7 +105,7 @@ final class SavepointCommand {
 
         String path() {
             if (dir != null) {
-                return dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? dir : Path.of(dir).toAbsolutePath().toUri().toString();
+                return LakeLayout.asUri(dir);
             }
             return LakeLayout.checkpointDir(LakehouseConfig.load(fromConfig.config, fromConfig.overrides).global());
         }

@@ -28,10 +28,15 @@ public final class LakeLayout {
         if (configured == null || configured.isBlank()) {
             throw new SetupException("lake.base-path is not set: add it under 'lake' in the config (a path or s3a:// URI)");
         }
-        if (configured.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-            return configured;
+        return asUri(configured);
+    }
+
+    /** {@code location} as a URI: one with a scheme (`s3a://`, `file:/`) stays as it is, a plain path becomes an absolute {@code file:} URI. */
+    public static String asUri(String location) {
+        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return location;
         }
-        return Path.of(configured).toAbsolutePath().normalize().toUri().toString();
+        return Path.of(location).toAbsolutePath().normalize().toUri().toString();
     }
 
     /**
