@@ -127,6 +127,9 @@ class SavepointLifecycleITCase {
             mysql.execute("UPDATE visits SET fee = fee * 2 WHERE id <= 10", "DELETE FROM visits WHERE id BETWEEN 11 AND 13",
                     "UPDATE doctors SET name = 'dr. Hadi Santoso' WHERE id = 1");
             insertVisits(30, 40);
+            // Stopped once the lake has these: a stop with rows still in Hudi's writer once hung
+            // until the savepoint timed out (Hudi 0.14), which is not what this test is about.
+            awaitLakeEqualsSource(first, List.of("visits", "doctors"));
             stopped = CliRun.of("savepoint", "stop", "--jobmanager", rest, "--job", pipeline.jobId().toString()).succeeded().strip();
             assertThat(pipeline.status()).isEqualTo(JobStatus.FINISHED);
         }
