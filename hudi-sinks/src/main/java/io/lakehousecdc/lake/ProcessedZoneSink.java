@@ -96,6 +96,7 @@ public final class ProcessedZoneSink {
         // Partition values are WIB wall-clock values stored as if UTC, so UTC formatting yields the WIB day.
         options.put("write.partition.format", "yyyy-MM-dd");
         options.put("hoodie.datasource.write.hive_style_partitioning", "true");
+        options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.PROCESSED, table.partitionBy()));
         options.putAll(table.hudiOptions());
         return options;
     }
