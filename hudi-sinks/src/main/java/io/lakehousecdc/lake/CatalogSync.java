@@ -3,8 +3,6 @@ package io.lakehousecdc.lake;
 import io.lakehousecdc.core.LakeZone;
 import io.lakehousecdc.core.SetupException;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
 import java.util.Arrays;
@@ -33,21 +31,6 @@ public final class CatalogSync {
         HIVE_METASTORE
     }
 
-    public static final ConfigOption<String> TYPE = ConfigOptions.key("lake.catalog.type")
-            .stringType()
-            .defaultValue("none")
-            .withDescription("Catalog the lake's tables are registered in after each commit: none, glue or hive-metastore.");
-
-    public static final ConfigOption<String> DATABASE = ConfigOptions.key("lake.catalog.database")
-            .stringType()
-            .defaultValue("lakehouse")
-            .withDescription("Catalog database (Glue: database) that holds the lake's tables; created when missing.");
-
-    public static final ConfigOption<String> METASTORE_URIS = ConfigOptions.key("lake.catalog.metastore-uris")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Hive metastore thrift URIs, comma-separated; required for hive-metastore.");
-
     /** Suffix of the catalog name of a table's raw-zone change log. */
     static final String RAW_SUFFIX = "_raw";
 
@@ -67,19 +50,19 @@ public final class CatalogSync {
         try {
             Class.forName(METASTORE_CLIENT, false, CatalogSync.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new SetupException(TYPE.key() + " is hive-metastore but Hive's metastore client (" + METASTORE_CLIENT
-                    + ") is not on the classpath: add the hive-exec jar of your metastore's version to Flink's lib/");
+            throw new SetupException(LakeOptions.CATALOG_TYPE.key() + " is hive-metastore but Hive's metastore client ("
+                    + METASTORE_CLIENT + ") is not on the classpath: add the hive-exec jar of your metastore's version to Flink's lib/");
         }
     }
 
     /** The catalog named by {@code lake.catalog.type}. */
     public static CatalogType type(Configuration lakeConf) {
-        String value = lakeConf.get(TYPE).trim();
+        String value = lakeConf.get(LakeOptions.CATALOG_TYPE).trim();
         String normalized = value.toUpperCase(Locale.ROOT).replace('-', '_');
         return Arrays.stream(CatalogType.values())
                 .filter(t -> t.name().equals(normalized))
                 .findFirst()
-                .orElseThrow(() -> new SetupException(TYPE.key() + " '" + value
+                .orElseThrow(() -> new SetupException(LakeOptions.CATALOG_TYPE.key() + " '" + value
                         + "' is not a catalog: use none, glue or hive-metastore"));
     }
 
@@ -97,9 +80,9 @@ public final class CatalogSync {
         if (type == CatalogType.NONE) {
             return options;
         }
-        String database = lakeConf.get(DATABASE).trim();
+        String database = lakeConf.get(LakeOptions.CATALOG_DATABASE).trim();
         if (!database.matches("[a-z0-9_]+")) {
-            throw new SetupException(DATABASE.key() + " '" + database
+            throw new SetupException(LakeOptions.CATALOG_DATABASE.key() + " '" + database
                     + "' is not a catalog database name: use lower-case letters, digits and _");
         }
         options.put("hive_sync.enabled", "true");
@@ -119,10 +102,10 @@ public final class CatalogSync {
         if (type == CatalogType.GLUE) {
             options.put("hive_sync.mode", "glue");
         } else {
-            String uris = lakeConf.getOptional(METASTORE_URIS).map(String::trim).orElse("");
+            String uris = lakeConf.getOptional(LakeOptions.CATALOG_METASTORE_URIS).map(String::trim).orElse("");
             if (uris.isEmpty()) {
-                throw new SetupException(TYPE.key() + " is hive-metastore but " + METASTORE_URIS.key()
-                        + " is not set: set it to the metastore's thrift://host:9083");
+                throw new SetupException(LakeOptions.CATALOG_TYPE.key() + " is hive-metastore but "
+                        + LakeOptions.CATALOG_METASTORE_URIS.key() + " is not set: set it to the metastore's thrift://host:9083");
             }
             requireMetastoreClient();
             options.put("hive_sync.mode", "hms");

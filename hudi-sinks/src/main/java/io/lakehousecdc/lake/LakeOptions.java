@@ -26,6 +26,21 @@ public final class LakeOptions {
             .defaultValue(128)
             .withDescription("Memory a table's writer may buffer before it flushes, in MiB.");
 
+    public static final ConfigOption<String> CATALOG_TYPE = ConfigOptions.key("lake.catalog.type")
+            .stringType()
+            .defaultValue("none")
+            .withDescription("Catalog the lake's tables are registered in after each commit: none, glue or hive-metastore.");
+
+    public static final ConfigOption<String> CATALOG_DATABASE = ConfigOptions.key("lake.catalog.database")
+            .stringType()
+            .defaultValue("lakehouse")
+            .withDescription("Catalog database (Glue: database) that holds the lake's tables; created when missing.");
+
+    public static final ConfigOption<String> CATALOG_METASTORE_URIS = ConfigOptions.key("lake.catalog.metastore-uris")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Hive metastore thrift URIs, comma-separated; required for hive-metastore.");
+
     public static final ConfigOption<String> TABLE = ConfigOptions.key("table")
             .stringType()
             .noDefaultValue()

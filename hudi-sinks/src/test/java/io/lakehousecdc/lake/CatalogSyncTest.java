@@ -62,7 +62,7 @@ class CatalogSyncTest {
     @Test
     void aHiveMetastoreNeedsItsUrisAndItsClientOnTheClasspath() {
         Configuration lake = lake("hive-metastore");
-        lake.set(CatalogSync.METASTORE_URIS, "thrift://metastore:9083");
+        lake.set(LakeOptions.CATALOG_METASTORE_URIS, "thrift://metastore:9083");
         LakeTable table = table(LakeOptions.TableType.COPY_ON_WRITE, null, Map.of());
         assertThatThrownBy(() -> CatalogSync.hudiOptions(lake, table, LakeZone.PROCESSED, null))
                 .isInstanceOf(SetupException.class)
@@ -103,7 +103,7 @@ class CatalogSyncTest {
                 .isInstanceOf(SetupException.class)
                 .hasMessage("lake.catalog.type 'athena' is not a catalog: use none, glue or hive-metastore");
         Configuration badDatabase = lake("glue");
-        badDatabase.set(CatalogSync.DATABASE, "Clinic-Lake");
+        badDatabase.set(LakeOptions.CATALOG_DATABASE, "Clinic-Lake");
         assertThatThrownBy(() -> CatalogSync.hudiOptions(badDatabase, table, LakeZone.PROCESSED, null))
                 .isInstanceOf(SetupException.class)
                 .hasMessageStartingWith("lake.catalog.database 'Clinic-Lake' is not a catalog database name");
@@ -115,8 +115,8 @@ class CatalogSyncTest {
 
     private static Configuration lake(String catalog) {
         Configuration lake = new Configuration();
-        lake.set(CatalogSync.TYPE, catalog);
-        lake.set(CatalogSync.DATABASE, "analytics");
+        lake.set(LakeOptions.CATALOG_TYPE, catalog);
+        lake.set(LakeOptions.CATALOG_DATABASE, "analytics");
         return lake;
     }
 

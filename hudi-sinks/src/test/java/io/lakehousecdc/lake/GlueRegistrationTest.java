@@ -73,8 +73,8 @@ class GlueRegistrationTest {
                 .setRecordKeyFields("id")
                 .initTable(new org.apache.hadoop.conf.Configuration(), table.path(LakeZone.PROCESSED));
         Configuration lake = new Configuration();
-        lake.set(CatalogSync.TYPE, "glue");
-        lake.set(CatalogSync.DATABASE, "analytics");
+        lake.set(LakeOptions.CATALOG_TYPE, "glue");
+        lake.set(LakeOptions.CATALOG_DATABASE, "analytics");
         Configuration options = Configuration.fromMap(ProcessedZoneSink.hudiOptions(table, lake, 1));
 
         HiveSyncContext context = HiveSyncContext.create(

@@ -2,7 +2,6 @@ package io.lakehousecdc.app.config;
 
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
-import io.lakehousecdc.lake.CatalogSync;
 import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.source.SourceOptions;
 
@@ -37,7 +36,6 @@ final class KnownKeys {
         for (String key : keys(LakeOptions.class)) {
             (key.startsWith("lake.") ? GLOBAL : TABLE).add(key);
         }
-        GLOBAL.addAll(keys(CatalogSync.class));
         GLOBAL.addAll(CONTROL_PLANE);
         GLOBAL.addAll(PLANNED);
         SOURCE.addAll(keys(SourceOptions.class));
