@@ -164,6 +164,11 @@ class SinceAndAsOfQueriesReturnExactlyThoseRowsITCase {
                 "--as-of", firstCommits.get("mor_visits"), "SELECT id, patient, fee FROM " + mor + "_rt ORDER BY id")
                 .succeeded())).isEqualTo(snapshot1);
 
+        String hinted = "SELECT id, patient, fee FROM " + mor + " /*+ OPTIONS('hoodie.datasource.query.type'='incremental',"
+                + " 'read.start-commit'='earliest', 'read.end-commit'='" + firstCommits.get("mor_visits") + "') */ ORDER BY id";
+        assertThat(rowsOf(CliRun.of("query", "--config", configFile.toString(), "--format", "csv", hinted).succeeded()))
+                .isEqualTo(snapshot1);
+
         assertCommitListAndErrors();
     }
 
