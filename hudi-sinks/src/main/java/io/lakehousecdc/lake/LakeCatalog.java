@@ -1,16 +1,24 @@
 package io.lakehousecdc.lake;
 
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Expressions;
 import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.expressions.Expression;
 import org.apache.flink.table.types.DataType;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.TableSchemaResolver;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.model.HoodieWriteStat;
 import org.apache.hudi.common.table.timeline.HoodieActiveTimeline;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.common.util.CleanerUtils;
+import org.apache.hudi.common.util.Option;
 import org.apache.hudi.exception.TableNotFoundException;
 import org.apache.hudi.util.AvroSchemaConverter;
 
@@ -29,15 +37,39 @@ public final class LakeCatalog {
 
     private LakeCatalog() {}
 
+    /** Hudi's instant time of nothing: a table read as of it is empty. */
+    public static final String BEFORE_FIRST_COMMIT = "00000000000000000";
+
     /**
      * A completed write to a lake table.
      *
      * @param instant Hudi's instant time
+     * @param action Hudi's timeline action: {@code commit} (COPY_ON_WRITE) or {@code deltacommit} (MERGE_ON_READ)
      * @param startedAt when it began, from its instant time
      * @param completedAt when it became visible to readers
-     * @param changes rows inserted, updated or deleted by it
+     * @param inserted rows it inserted
+     * @param updated rows it updated
+     * @param deleted rows it deleted
      */
-    public record Commit(String instant, Instant startedAt, Instant completedAt, long changes) {}
+    public record Commit(String instant, String action, Instant startedAt, Instant completedAt,
+            long inserted, long updated, long deleted) {
+
+        /** Rows inserted, updated or deleted by it. */
+        public long changes() {
+            return inserted + updated + deleted;
+        }
+    }
+
+    /**
+     * Which version of a table a query reads: the rows of the table as of {@code upTo} whose
+     * latest change was committed after {@code after}.
+     *
+     * @param after an instant time, or null for every row
+     * @param upTo an instant time, or null for the newest commit
+     */
+    public record ReadWindow(String after, String upTo) {
+        public static final ReadWindow LATEST = new ReadWindow(null, null);
+    }
 
     /**
      * The table's completed writes (not compactions), oldest first, as far back as Hudi's active
@@ -72,19 +104,67 @@ public final class LakeCatalog {
                 }
                 throw new IllegalStateException("Cannot read commit " + instant + " of lake table at " + path, e);
             }
-            long changes = metadata.getPartitionToWriteStats().values().stream()
-                    .flatMap(List::stream)
-                    .mapToLong(w -> w.getNumInserts() + w.getNumUpdateWrites() + w.getNumDeletes())
-                    .sum();
+            List<HoodieWriteStat> stats = metadata.getPartitionToWriteStats().values().stream().flatMap(List::stream).toList();
             try {
                 Instant started = HoodieActiveTimeline.parseDateFromInstantTime(instant.getTimestamp()).toInstant();
                 Instant completed = HoodieActiveTimeline.parseDateFromInstantTime(instant.getStateTransitionTime()).toInstant();
-                commits.add(new Commit(instant.getTimestamp(), started, completed, changes));
+                commits.add(new Commit(instant.getTimestamp(), writeAction, started, completed,
+                        stats.stream().mapToLong(HoodieWriteStat::getNumInserts).sum(),
+                        stats.stream().mapToLong(HoodieWriteStat::getNumUpdateWrites).sum(),
+                        stats.stream().mapToLong(HoodieWriteStat::getNumDeletes).sum()));
             } catch (ParseException e) {
                 throw new IllegalStateException("Commit " + instant + " of lake table at " + path + " has no valid time", e);
             }
         }
         return commits;
+    }
+
+    /**
+     * The oldest instant that the table can still be read as of, or empty when it can be read as
+     * of any instant since it was created. The cleaner deletes file versions that only commits
+     * before its {@code earliestCommitToRetain} need; the archiver takes commits off the active
+     * timeline, without which Hudi cannot tell older file versions apart.
+     */
+    public static Optional<String> oldestReadableInstant(String path) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path);
+        if (meta.isEmpty()) {
+            return Optional.empty();
+        }
+        HoodieTableMetaClient client = meta.get();
+        Optional<String> oldest = Optional.empty();
+        Option<HoodieInstant> lastClean = client.getActiveTimeline().getCleanerTimeline().filterCompletedInstants().lastInstant();
+        if (lastClean.isPresent()) {
+            try {
+                String retained = CleanerUtils.getCleanerMetadata(client, lastClean.get()).getEarliestCommitToRetain();
+                if (retained != null && !retained.isEmpty()) {
+                    oldest = Optional.of(retained);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot read clean " + lastClean.get() + " of lake table at " + path, e);
+            }
+        }
+        if (hasArchivedCommits(client)) {
+            Option<HoodieInstant> first = client.getCommitsTimeline().filterCompletedInstants().firstInstant();
+            if (first.isPresent() && oldest.map(o -> o.compareTo(first.get().getTimestamp()) < 0).orElse(true)) {
+                oldest = Optional.of(first.get().getTimestamp());
+            }
+        }
+        // Name a write the user can find in the commit list, not a compaction or clean.
+        String from = oldest.orElse(null);
+        if (from == null) {
+            return Optional.empty();
+        }
+        return writeCommits(path).stream().map(Commit::instant).filter(i -> i.compareTo(from) >= 0).findFirst()
+                .or(() -> Optional.of(from));
+    }
+
+    private static boolean hasArchivedCommits(HoodieTableMetaClient client) {
+        try {
+            org.apache.hadoop.fs.Path archive = new org.apache.hadoop.fs.Path(client.getArchivePath());
+            return client.getFs().exists(archive) && client.getFs().listStatus(archive).length > 0;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot list the archived timeline of lake table at " + client.getBasePath(), e);
+        }
     }
 
     /**
@@ -95,6 +175,24 @@ public final class LakeCatalog {
      * @return the names registered, empty when the table has no commit yet
      */
     public static List<String> register(TableEnvironment tables, String name, String path) {
+        return register(tables, name, path, ReadWindow.LATEST);
+    }
+
+    /**
+     * Registers the version {@code window} of the table at {@code path} in {@code tables} as
+     * {@code name}, and a MERGE_ON_READ table also as {@code name_rt}; read-optimized reads
+     * cannot go back in time, so no {@code name_ro} is registered for a version other than
+     * {@link ReadWindow#LATEST}.
+     *
+     * <p>A version as of an instant is Hudi's incremental query from the earliest commit up to
+     * it, which reads the file versions of that instant. Rows changed after an instant are that
+     * version's rows whose {@code _hoodie_commit_time} (kept through updates of other rows and
+     * compaction) is later: Hudi's own incremental query from a given commit needs Hive's
+     * input format classes, which this application leaves out.
+     *
+     * @return the names registered, empty when the table has no commit yet
+     */
+    public static List<String> register(TableEnvironment tables, String name, String path, ReadWindow window) {
         Optional<HoodieTableMetaClient> meta = metaClient(path);
         if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
             return List.of();
@@ -112,15 +210,53 @@ public final class LakeCatalog {
         HoodieTableType type = client.getTableType();
 
         List<String> names = new ArrayList<>();
-        tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot"));
+        if (window.equals(ReadWindow.LATEST)) {
+            tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot"));
+            names.add(name);
+            if (type == HoodieTableType.MERGE_ON_READ) {
+                tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot"));
+                tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized"));
+                names.add(name + "_rt");
+                names.add(name + "_ro");
+            }
+            return names;
+        }
+        Table version = version(tables, rowType, client.getTableConfig().getRecordKeyFields(), path, type, window);
+        tables.createTemporaryView(name, version);
         names.add(name);
         if (type == HoodieTableType.MERGE_ON_READ) {
-            tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot"));
-            tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized"));
+            tables.createTemporaryView(name + "_rt", version);
             names.add(name + "_rt");
-            names.add(name + "_ro");
         }
         return names;
+    }
+
+    private static Table version(TableEnvironment tables, DataType rowType, Option<String[]> keys, String path,
+            HoodieTableType type, ReadWindow window) {
+        Schema.Builder schema = Schema.newBuilder();
+        if (window.after() != null) {
+            schema.column(HoodieRecord.COMMIT_TIME_METADATA_FIELD, DataTypes.STRING());
+        }
+        schema.fromRowDataType(rowType);
+        keys.ifPresent(k -> schema.primaryKey(k));
+        TableDescriptor.Builder descriptor = TableDescriptor.forConnector("hudi")
+                .schema(schema.build())
+                .option("path", path)
+                .option("table.type", type.name())
+                .option("read.tasks", "1");
+        if (window.upTo() == null) {
+            descriptor.option("hoodie.datasource.query.type", "snapshot");
+        } else {
+            descriptor.option("hoodie.datasource.query.type", "incremental")
+                    .option("read.start-commit", "earliest")
+                    .option("read.end-commit", window.upTo());
+        }
+        Table table = tables.from(descriptor.build());
+        if (window.after() == null) {
+            return table;
+        }
+        Expression[] columns = DataType.getFieldNames(rowType).stream().map(Expressions::$).toArray(Expression[]::new);
+        return table.where(Expressions.$(HoodieRecord.COMMIT_TIME_METADATA_FIELD).isGreater(window.after())).select(columns);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.lakehousecdc.app.query;
 
+import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeCatalog.ReadWindow;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -9,12 +11,19 @@ import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Flink SQL in batch mode over the lake's tables, by their lake names (and MOR views). */
 public final class LakeQuery {
+
+    private static final Pattern MISSING_TABLE = Pattern.compile("Object '([^']+)' not found");
 
     private final TableEnvironment tables;
     private final List<String> registered = new ArrayList<>();
@@ -25,14 +34,44 @@ public final class LakeQuery {
 
     /** Registers the committed ones among {@code pathsByName} (lake table name to base path). */
     public static LakeQuery over(Map<String, String> pathsByName) {
+        return over(pathsByName, LakeVersion.LATEST);
+    }
+
+    /**
+     * Registers {@code version} of the committed ones among {@code pathsByName} (lake table name
+     * to base path).
+     *
+     * @throws SetupException when {@code version} is outside a table's readable commits
+     */
+    public static LakeQuery over(Map<String, String> pathsByName, LakeVersion version) {
         Configuration conf = new Configuration();
         conf.setString("table.exec.resource.default-parallelism", "1");
         conf.setString("parallelism.default", "1");
         TableEnvironment env = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
         LakeQuery query = new LakeQuery(env);
-        pathsByName.forEach((name, path) -> query.registered.addAll(LakeCatalog.register(env, name, path)));
+        Instant now = Instant.now();
+        pathsByName.forEach((name, path) -> {
+            ReadWindow window = version.isLatest() ? ReadWindow.LATEST
+                    : version.window(name, LakeCatalog.writeCommits(path), () -> LakeCatalog.oldestReadableInstant(path), now);
+            query.registered.addAll(LakeCatalog.register(env, name, path, window));
+        });
         return query;
+    }
+
+    /**
+     * The entries of {@code pathsByName} whose table {@code sql} names, by its lake name or a
+     * view of it; a name inside a string literal counts too, which only costs a look at that
+     * table's timeline.
+     */
+    public static Map<String, String> namedIn(String sql, Map<String, String> pathsByName) {
+        Map<String, String> named = new LinkedHashMap<>();
+        pathsByName.forEach((name, path) -> {
+            if (Pattern.compile("(?i)(?<![\\w$])" + Pattern.quote(name) + "(_rt|_ro)?(?![\\w$])").matcher(sql).find()) {
+                named.put(name, path);
+            }
+        });
+        return named;
     }
 
     /** Names that queries can use. */
@@ -42,12 +81,39 @@ public final class LakeQuery {
 
     /** Runs {@code sql}; column names first, then the rows. */
     public Result run(String sql) throws Exception {
-        TableResult result = tables.executeSql(sql);
-        List<Row> rows = new ArrayList<>();
-        try (CloseableIterator<Row> it = result.collect()) {
-            it.forEachRemaining(rows::add);
+        try {
+            TableResult result = tables.executeSql(sql);
+            List<Row> rows = new ArrayList<>();
+            try (CloseableIterator<Row> it = result.collect()) {
+                it.forEachRemaining(rows::add);
+            }
+            return new Result(result.getResolvedSchema().getColumnNames(), rows);
+        } catch (RuntimeException | LinkageError e) {
+            Optional<SetupException> explained = explained(e);
+            if (explained.isPresent()) {
+                throw explained.get();
+            }
+            throw e;
         }
-        return new Result(result.getResolvedSchema().getColumnNames(), rows);
+    }
+
+    /** A one-line error for the mistakes users make most, naming the fix. */
+    private static Optional<SetupException> explained(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            Matcher missing = MISSING_TABLE.matcher(String.valueOf(cause.getMessage()));
+            if (missing.find()) {
+                return Optional.of(new SetupException("No lake table or view named " + missing.group(1) + ": tables are named"
+                        + " <source>_<database>_<table> (lakehouse tables list shows them) and have a commit; with --as-of"
+                        + " or --since, MERGE_ON_READ tables have no _ro view", e));
+            }
+            if (cause instanceof ClassNotFoundException || cause instanceof NoClassDefFoundError) {
+                if (String.valueOf(cause.getMessage()).contains("org.apache.hadoop.hive")) {
+                    return Optional.of(new SetupException("Hudi's incremental read from a given commit ('read.start-commit') needs Hive"
+                            + " classes that this application leaves out: use lakehouse query --since INSTANT instead", e));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** A query's answer. */
