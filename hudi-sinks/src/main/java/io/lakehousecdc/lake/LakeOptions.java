@@ -21,6 +21,11 @@ public final class LakeOptions {
             .defaultValue(5)
             .withDescription("MERGE_ON_READ tables compact after this many delta commits.");
 
+    public static final ConfigOption<Integer> RAW_CLUSTERING_COMMITS = ConfigOptions.key("lake.raw-zone.clustering-commits")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Raw-zone change logs plan the merging of their small files every this many commits.");
+
     public static final ConfigOption<Integer> WRITE_BUFFER_MB = ConfigOptions.key("lake.write-buffer-mb")
             .intType()
             .defaultValue(128)
@@ -60,6 +65,11 @@ public final class LakeOptions {
             .enumType(TableType.class)
             .defaultValue(TableType.MERGE_ON_READ)
             .withDescription("Per table: MERGE_ON_READ (fast writes, compacted in the background) or COPY_ON_WRITE.");
+
+    public static final ConfigOption<Boolean> RAW_ZONE = ConfigOptions.key("raw-zone")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Per table: keep the append-only change log (raw zone) besides the processed table.");
 
     /** Hudi's table types. */
     public enum TableType {

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param type MERGE_ON_READ or COPY_ON_WRITE
  * @param partitionBy a date/time column whose WIB day partitions the table, or null
  * @param hudiOptions extra Hudi options, passed as they are
+ * @param rawZone whether the table's changes are also kept in its raw-zone change log
  */
 public record LakeTable(
-        LakeSchema schema, String basePath, LakeOptions.TableType type, String partitionBy, Map<String, String> hudiOptions)
+        LakeSchema schema, String basePath, LakeOptions.TableType type, String partitionBy, Map<String, String> hudiOptions,
+        boolean rawZone)
         implements Serializable {
 
     public LakeTable {

@@ -3,34 +3,13 @@ package io.lakehousecdc.lake;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.LakeZone;
 
-import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
-import org.apache.flink.table.api.Schema;
-import org.apache.flink.table.catalog.CatalogTable;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ObjectIdentifier;
-import org.apache.flink.table.catalog.ResolvedCatalogTable;
-import org.apache.flink.table.catalog.ResolvedSchema;
-import org.apache.flink.table.catalog.UniqueConstraint;
-import org.apache.flink.table.connector.ProviderContext;
-import org.apache.flink.table.connector.sink.DataStreamSinkProvider;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.factories.FactoryUtil;
-import org.apache.flink.table.runtime.connector.sink.SinkRuntimeProviderContext;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.utils.TypeConversions;
-import org.apache.hudi.table.HoodieTableFactory;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Writes a table's rows into its processed-zone Hudi table: upserts by primary key, deletes for
@@ -56,27 +35,14 @@ public final class ProcessedZoneSink {
                 .uid(uidPrefix + "/metrics")
                 .setParallelism(rows.getParallelism());
         Map<String, String> options = hudiOptions(table, lakeConf, counted.getParallelism());
-        ResolvedCatalogTable catalogTable = catalogTable(table.schema(), table.partitionBy(), options);
-        FactoryUtil.DefaultDynamicTableContext context = new FactoryUtil.DefaultDynamicTableContext(
-                ObjectIdentifier.of("lakehouse", LakeZone.PROCESSED.directory(), table.name()),
-                catalogTable,
-                Map.of(),
-                new Configuration(),
-                ProcessedZoneSink.class.getClassLoader(),
-                false);
-        DataStreamSinkProvider provider = (DataStreamSinkProvider) new HoodieTableFactory()
-                .createDynamicTableSink(context)
-                .getSinkRuntimeProvider(new SinkRuntimeProviderContext(false));
-        ProviderContext uids = name -> Optional.of(uidPrefix + "/" + name);
-        DataStreamSink<?> sink = provider.consumeDataStream(uids, counted);
-        assignUids(sink.getTransformation(), counted.getTransformation(), uidPrefix);
-        return sink;
+        return HudiWrite.attach(counted, table.schema(), table.schema().primaryKey(), table.partitionBy(), options,
+                LakeZone.PROCESSED, uidPrefix);
     }
 
     static Map<String, String> hudiOptions(LakeTable table, Configuration lakeConf, int parallelism) {
         int bufferMb = lakeConf.get(LakeOptions.WRITE_BUFFER_MB);
         Map<String, String> options = new HashMap<>();
-        options.put(FactoryUtil.CONNECTOR.key(), "hudi");
+        options.put("connector", "hudi");
         options.put("path", table.path(LakeZone.PROCESSED));
         options.put("table.type", table.type().name());
         options.put("write.operation", "upsert");
@@ -99,40 +65,5 @@ public final class ProcessedZoneSink {
         options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.PROCESSED, table.partitionBy()));
         options.putAll(table.hudiOptions());
         return options;
-    }
-
-    static ResolvedCatalogTable catalogTable(LakeSchema schema, String partitionBy, Map<String, String> options) {
-        RowType rowType = schema.rowType();
-        List<Column> columns = rowType.getFields().stream()
-                .<Column>map(f -> Column.physical(f.getName(), TypeConversions.fromLogicalToDataType(f.getType())))
-                .toList();
-        ResolvedSchema resolved = new ResolvedSchema(
-                columns, List.of(), UniqueConstraint.primaryKey("pk_" + schema.table().lakeName(), schema.primaryKey()));
-        CatalogTable table = CatalogTable.of(
-                Schema.newBuilder().fromResolvedSchema(resolved).build(),
-                "Processed zone of " + schema.table(),
-                partitionBy == null ? List.of() : List.of(partitionBy),
-                options);
-        return new ResolvedCatalogTable(table, resolved);
-    }
-
-    /**
-     * Gives every operator Hudi added a uid of our scheme ({@code prefix/<operator>}), replacing
-     * Hudi's own, which embed the table path and would change if the lake moved.
-     */
-    private static void assignUids(Transformation<?> sink, Transformation<?> input, String prefix) {
-        Deque<Transformation<?>> pending = new ArrayDeque<>(List.of(sink));
-        Set<Transformation<?>> seen = new HashSet<>();
-        Map<String, Integer> used = new HashMap<>();
-        while (!pending.isEmpty()) {
-            Transformation<?> t = pending.pop();
-            if (t == input || !seen.add(t)) {
-                continue;
-            }
-            String operator = t.getName().split(":", 2)[0].trim();
-            int n = used.merge(operator, 1, Integer::sum);
-            t.setUid(prefix + "/" + operator + (n == 1 ? "" : "#" + n));
-            pending.addAll(t.getInputs());
-        }
     }
 }

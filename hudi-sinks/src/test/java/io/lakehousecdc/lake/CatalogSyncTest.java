@@ -110,7 +110,7 @@ class CatalogSyncTest {
     }
 
     private static LakeTable table(LakeOptions.TableType type, String partitionBy, Map<String, String> hudi) {
-        return new LakeTable(VISITS, "s3a://lake/base", type, partitionBy, hudi);
+        return new LakeTable(VISITS, "s3a://lake/base", type, partitionBy, hudi, true);
     }
 
     private static Configuration lake(String catalog) {

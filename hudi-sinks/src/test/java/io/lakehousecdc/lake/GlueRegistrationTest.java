@@ -66,7 +66,7 @@ class GlueRegistrationTest {
     void aMergeOnReadTableIsLookedUpAsItsReadOptimizedViewInTheCreatedDatabase() throws Exception {
         LakeSchema schema = LakeSchema.of(TableId.mysql("clinic", "clinic", "visits"),
                 List.of(new RowType.RowField("id", new BigIntType(false))), List.of("id"));
-        LakeTable table = new LakeTable(schema, lakeDir.toUri().toString(), LakeOptions.TableType.MERGE_ON_READ, null, Map.of());
+        LakeTable table = new LakeTable(schema, lakeDir.toUri().toString(), LakeOptions.TableType.MERGE_ON_READ, null, Map.of(), true);
         HoodieTableMetaClient.withPropertyBuilder()
                 .setTableType(HoodieTableType.MERGE_ON_READ)
                 .setTableName(table.name())

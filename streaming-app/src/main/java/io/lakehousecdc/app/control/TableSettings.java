@@ -50,7 +50,7 @@ public record TableSettings(
     static final String INDEX_TYPE = "index-type";
     static final String ORDERING_COLUMN = "ordering-column";
     static final String RETENTION = "retention";
-    static final String RAW_ZONE = "raw-zone";
+    static final String RAW_ZONE = LakeOptions.RAW_ZONE.key();
     static final String ENABLED = "enabled";
     private static final List<String> KEYS =
             List.of(TYPE, PARTITION_BY, KEY_COLUMNS, INDEX_TYPE, ORDERING_COLUMN, RETENTION, RAW_ZONE, ENABLED);

@@ -14,6 +14,7 @@ import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
+import io.lakehousecdc.lake.RawZoneSink;
 import io.lakehousecdc.source.ChangeSource;
 import io.lakehousecdc.source.dms.DmsChangeSource;
 import io.lakehousecdc.source.dms.DmsSourceSettings;
@@ -149,7 +150,8 @@ public final class PipelineJob {
             throw new SetupException("Table " + schema.table().sourceName() + " has type '" + conf.toMap().get("type")
                     + "': use MERGE_ON_READ or COPY_ON_WRITE");
         }
-        return new LakeTable(schema, basePath, type, conf.get(LakeOptions.PARTITION_BY), hudi);
+        return new LakeTable(schema, basePath, type, conf.get(LakeOptions.PARTITION_BY), hudi,
+                conf.get(LakeOptions.RAW_ZONE));
     }
 
     public static ZoneId zone(String id, String key) {
@@ -222,6 +224,9 @@ public final class PipelineJob {
             for (LakeTable table : plan.tables()) {
                 DataStream<RowData> rows = routed.getSideOutput(router.output(table.schema().table()));
                 ProcessedZoneSink.write(rows, table, global, Uids.processed(table.name()));
+                if (table.rawZone()) {
+                    RawZoneSink.write(rows, table, global, Uids.raw(table.name()));
+                }
             }
             routed.getSideOutput(failed)
                     .addSink(new FailedEventsFileSink(basePath, plan.id()))

@@ -23,4 +23,9 @@ final class Uids {
     static String processed(String lakeTable) {
         return "processed/" + lakeTable;
     }
+
+    /** Prefix of the uids of a table's raw-zone change log pipeline. */
+    static String raw(String lakeTable) {
+        return "raw/" + lakeTable;
+    }
 }

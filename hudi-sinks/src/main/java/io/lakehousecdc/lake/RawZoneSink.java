@@ -1,0 +1,70 @@
+package io.lakehousecdc.lake;
+
+import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.LakeZone;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.table.data.RowData;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a table's changes into its raw-zone Hudi table: an append-only change log holding every
+ * change as a row, deletes included (their {@code _cdc_op} is {@code d} and they carry the row as
+ * it was), partitioned by the WIB day of the change's commit time ({@code _cdc_ts}). It is what
+ * history (SCD2) and backfills read.
+ *
+ * <p>The table is COPY_ON_WRITE written with Hudi's append mode: no index lookup, no merging, so
+ * a change costs no more than its Parquet encoding. Each checkpoint adds files; background
+ * clustering merges the small ones so that file counts stay bounded.
+ */
+public final class RawZoneSink {
+
+    /** The column whose WIB day partitions the change log. */
+    public static final String PARTITION_COLUMN = LakeSchema.COMMIT_TS;
+
+    private RawZoneSink() {}
+
+    /**
+     * @param rows the table's lake rows; every one is appended, whatever its RowKind
+     * @param uidPrefix the stable prefix of every operator uid of this table's change log
+     */
+    public static DataStreamSink<?> write(
+            DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
+        return HudiWrite.attach(rows, table.schema(), recordKey(table.schema()), PARTITION_COLUMN,
+                hudiOptions(table, lakeConf, rows.getParallelism()), LakeZone.RAW, uidPrefix);
+    }
+
+    /** A change is identified by its key and its source position; snapshot rows share a position but not a key. */
+    static List<String> recordKey(LakeSchema schema) {
+        List<String> key = new ArrayList<>(schema.primaryKey());
+        key.add(LakeSchema.SEQ);
+        return key;
+    }
+
+    static Map<String, String> hudiOptions(LakeTable table, Configuration lakeConf, int parallelism) {
+        Map<String, String> options = new HashMap<>();
+        options.put("connector", "hudi");
+        options.put("path", table.path(LakeZone.RAW));
+        options.put("table.type", LakeOptions.TableType.COPY_ON_WRITE.name());
+        // insert on a COPY_ON_WRITE table is Hudi's append mode: rows are written as they come.
+        options.put("write.operation", "insert");
+        options.put("precombine.field", LakeSchema.SEQ);
+        options.put("write.tasks", String.valueOf(parallelism));
+        options.put("write.partition.format", "yyyy-MM-dd");
+        options.put("hoodie.datasource.write.hive_style_partitioning", "true");
+        // Every checkpoint adds a file per writer and day; clustering rewrites a day's small files
+        // into large ones in the background, planned every few commits.
+        options.put("clustering.schedule.enabled", "true");
+        options.put("clustering.async.enabled", "true");
+        options.put("clustering.delta_commits", String.valueOf(lakeConf.get(LakeOptions.RAW_CLUSTERING_COMMITS)));
+        options.put("clustering.tasks", "1");
+        options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.RAW, PARTITION_COLUMN));
+        return options;
+    }
+}
