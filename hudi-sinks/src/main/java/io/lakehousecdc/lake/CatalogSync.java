@@ -31,9 +31,6 @@ public final class CatalogSync {
         HIVE_METASTORE
     }
 
-    /** Suffix of the catalog name of a table's raw-zone change log. */
-    static final String RAW_SUFFIX = "_raw";
-
     /** Suffix of the string partition key that carries a partition column's WIB day in the catalog. */
     static final String DAY_SUFFIX = "_day";
 
@@ -70,11 +67,9 @@ public final class CatalogSync {
      * The Hudi options that register {@code table}'s {@code zone} in the configured catalog;
      * empty when none is configured.
      *
-     * @param partitionField the column whose WIB day partitions this Hudi table, or null
      * @throws SetupException when the catalog's settings are incomplete
      */
-    public static Map<String, String> hudiOptions(
-            Configuration lakeConf, LakeTable table, LakeZone zone, String partitionField) {
+    public static Map<String, String> hudiOptions(Configuration lakeConf, LakeTable table, LakeZone zone) {
         CatalogType type = type(lakeConf);
         Map<String, String> options = new LinkedHashMap<>();
         if (type == CatalogType.NONE) {
@@ -87,16 +82,19 @@ public final class CatalogSync {
         }
         options.put("hive_sync.enabled", "true");
         options.put("hive_sync.db", database);
-        options.put("hive_sync.table", zone == LakeZone.RAW ? table.name() + RAW_SUFFIX : table.name());
+        options.put("hive_sync.table", zone == LakeZone.RAW ? table.name() + RawZoneSink.NAME_SUFFIX : table.name());
         options.put("hive_sync.auto_create_db", "true");
         // Without it Hudi registers timestamps as BIGINT, and WIB times would read as epoch numbers.
         options.put("hive_sync.support_timestamp", "true");
-        if (partitionField == null) {
+        if (zone == LakeZone.RAW) {
+            options.put("hive_sync.partition_fields", RawZoneSink.DAY_COLUMN);
+            options.put("hive_sync.partition_extractor_class", "org.apache.hudi.hive.MultiPartKeysValueExtractor");
+        } else if (table.partitionBy() == null) {
             options.put("hive_sync.partition_extractor_class", "org.apache.hudi.hive.NonPartitionedExtractor");
         } else {
             // Catalogs cannot hold a column both as data and as partition key. Under its own name the
             // day keeps the column a timestamp and adds a string key with the day it falls in.
-            options.put("hive_sync.partition_fields", partitionField + DAY_SUFFIX);
+            options.put("hive_sync.partition_fields", table.partitionBy() + DAY_SUFFIX);
             options.put("hive_sync.partition_extractor_class", "org.apache.hudi.hive.MultiPartKeysValueExtractor");
         }
         if (type == CatalogType.GLUE) {

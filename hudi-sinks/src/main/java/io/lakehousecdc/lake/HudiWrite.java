@@ -45,10 +45,11 @@ final class HudiWrite {
      * @param partitionBy a date/time column whose WIB day partitions the table, or null
      * @param options the Hudi table options, {@code path} and {@code table.type} included
      * @param uidPrefix the stable prefix of every operator uid of this pipeline
+     * @param bounded whether {@code rows} end, as in a batch job, whose writes commit when they do
      */
-    static DataStreamSink<?> attach(DataStream<RowData> rows, LakeSchema schema, List<String> recordKey, String partitionBy,
-            Map<String, String> options, LakeZone zone, String uidPrefix) {
-        ResolvedCatalogTable catalogTable = catalogTable(schema, recordKey, partitionBy, options);
+    static DataStreamSink<?> attach(DataStream<RowData> rows, LakeSchema schema, RowType rowType, List<String> recordKey,
+            String partitionBy, Map<String, String> options, LakeZone zone, String uidPrefix, boolean bounded) {
+        ResolvedCatalogTable catalogTable = catalogTable(schema, rowType, recordKey, partitionBy, options);
         FactoryUtil.DefaultDynamicTableContext context = new FactoryUtil.DefaultDynamicTableContext(
                 ObjectIdentifier.of("lakehouse", zone.directory(), schema.table().lakeName()),
                 catalogTable,
@@ -58,16 +59,16 @@ final class HudiWrite {
                 false);
         DataStreamSinkProvider provider = (DataStreamSinkProvider) new HoodieTableFactory()
                 .createDynamicTableSink(context)
-                .getSinkRuntimeProvider(new SinkRuntimeProviderContext(false));
+                .getSinkRuntimeProvider(new SinkRuntimeProviderContext(bounded));
         ProviderContext uids = name -> Optional.of(uidPrefix + "/" + name);
         DataStreamSink<?> sink = provider.consumeDataStream(uids, rows);
         assignUids(sink.getTransformation(), rows.getTransformation(), uidPrefix);
         return sink;
     }
 
+    /** @param rowType the Hudi table's columns: the lake schema's, and any the zone adds */
     static ResolvedCatalogTable catalogTable(
-            LakeSchema schema, List<String> recordKey, String partitionBy, Map<String, String> options) {
-        RowType rowType = schema.rowType();
+            LakeSchema schema, RowType rowType, List<String> recordKey, String partitionBy, Map<String, String> options) {
         List<Column> columns = rowType.getFields().stream()
                 .<Column>map(f -> Column.physical(f.getName(), TypeConversions.fromLogicalToDataType(f.getType())))
                 .toList();

@@ -29,14 +29,28 @@ public final class ProcessedZoneSink {
      */
     public static DataStreamSink<?> write(
             DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
+        return write(rows, table, lakeConf, uidPrefix, false);
+    }
+
+    /**
+     * Attaches the write pipeline of a batch job to {@code rows}, which end: they are committed
+     * once, when they do, and compaction is left to the streaming job.
+     */
+    public static DataStreamSink<?> writeBounded(
+            DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
+        return write(rows, table, lakeConf, uidPrefix, true);
+    }
+
+    private static DataStreamSink<?> write(
+            DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix, boolean bounded) {
         DataStream<RowData> counted = rows
                 .map(new LakeWriteMetrics(table.schema().table(), table.path(LakeZone.PROCESSED)), rows.getType())
                 .name("metrics: " + table.name())
                 .uid(uidPrefix + "/metrics")
                 .setParallelism(rows.getParallelism());
         Map<String, String> options = hudiOptions(table, lakeConf, counted.getParallelism());
-        return HudiWrite.attach(counted, table.schema(), table.schema().primaryKey(), table.partitionBy(), options,
-                LakeZone.PROCESSED, uidPrefix);
+        return HudiWrite.attach(counted, table.schema(), table.schema().rowType(), table.schema().primaryKey(),
+                table.partitionBy(), options, LakeZone.PROCESSED, uidPrefix, bounded);
     }
 
     static Map<String, String> hudiOptions(LakeTable table, Configuration lakeConf, int parallelism) {
@@ -62,7 +76,7 @@ public final class ProcessedZoneSink {
         // Partition values are WIB wall-clock values stored as if UTC, so UTC formatting yields the WIB day.
         options.put("write.partition.format", "yyyy-MM-dd");
         options.put("hoodie.datasource.write.hive_style_partitioning", "true");
-        options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.PROCESSED, table.partitionBy()));
+        options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.PROCESSED));
         options.putAll(table.hudiOptions());
         return options;
     }

@@ -7,6 +7,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarCharType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +19,9 @@ import java.util.Map;
 /**
  * Writes a table's changes into its raw-zone Hudi table: an append-only change log holding every
  * change as a row, deletes included (their {@code _cdc_op} is {@code d} and they carry the row as
- * it was), partitioned by the WIB day of the change's commit time ({@code _cdc_ts}). It is what
- * history (SCD2) and backfills read.
+ * it was), partitioned by the WIB day of the change's commit time: the column {@code _cdc_day}
+ * ({@code 2026-11-27}) that follows the lake columns, so that a query for a day reads only that
+ * day's files. It is what history (SCD2) and backfills read.
  *
  * <p>The table is COPY_ON_WRITE written with Hudi's append mode: no index lookup, no merging, so
  * a change costs no more than its Parquet encoding. Each checkpoint adds files; background
@@ -25,8 +29,11 @@ import java.util.Map;
  */
 public final class RawZoneSink {
 
-    /** The column whose WIB day partitions the change log. */
-    public static final String PARTITION_COLUMN = LakeSchema.COMMIT_TS;
+    /** The WIB day of {@code _cdc_ts}, {@code yyyy-MM-dd}: the change log's partition column. */
+    public static final String DAY_COLUMN = "_cdc_day";
+
+    /** Suffix of a change log's name in queries and catalogs: {@code <lake name>_raw}. */
+    public static final String NAME_SUFFIX = "_raw";
 
     private RawZoneSink() {}
 
@@ -36,8 +43,19 @@ public final class RawZoneSink {
      */
     public static DataStreamSink<?> write(
             DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
-        return HudiWrite.attach(rows, table.schema(), recordKey(table.schema()), PARTITION_COLUMN,
-                hudiOptions(table, lakeConf, rows.getParallelism()), LakeZone.RAW, uidPrefix);
+        DataStream<RowData> days = rows
+                .map(new ChangeDay(table.schema().metadataOffset() + 1), InternalTypeInfo.of(rowType(table.schema())))
+                .name("change day: " + table.name())
+                .uid(uidPrefix + "/day")
+                .setParallelism(rows.getParallelism());
+        return HudiWrite.attach(days, table.schema(), rowType(table.schema()), recordKey(table.schema()), DAY_COLUMN,
+                hudiOptions(table, lakeConf, rows.getParallelism()), LakeZone.RAW, uidPrefix, false);
+    }
+
+    static RowType rowType(LakeSchema schema) {
+        List<RowType.RowField> fields = new ArrayList<>(schema.rowType().getFields());
+        fields.add(new RowType.RowField(DAY_COLUMN, new VarCharType(false, 10)));
+        return new RowType(false, fields);
     }
 
     /** A change is identified by its key and its source position; snapshot rows share a position but not a key. */
@@ -56,7 +74,6 @@ public final class RawZoneSink {
         options.put("write.operation", "insert");
         options.put("precombine.field", LakeSchema.SEQ);
         options.put("write.tasks", String.valueOf(parallelism));
-        options.put("write.partition.format", "yyyy-MM-dd");
         options.put("hoodie.datasource.write.hive_style_partitioning", "true");
         // Every checkpoint adds a file per writer and day; clustering rewrites a day's small files
         // into large ones in the background, planned every few commits.
@@ -64,7 +81,7 @@ public final class RawZoneSink {
         options.put("clustering.async.enabled", "true");
         options.put("clustering.delta_commits", String.valueOf(lakeConf.get(LakeOptions.RAW_CLUSTERING_COMMITS)));
         options.put("clustering.tasks", "1");
-        options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.RAW, PARTITION_COLUMN));
+        options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.RAW));
         return options;
     }
 }

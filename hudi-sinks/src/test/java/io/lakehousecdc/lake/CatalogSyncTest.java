@@ -64,7 +64,7 @@ class CatalogSyncTest {
         Configuration lake = lake("hive-metastore");
         lake.set(LakeOptions.CATALOG_METASTORE_URIS, "thrift://metastore:9083");
         LakeTable table = table(LakeOptions.TableType.COPY_ON_WRITE, null, Map.of());
-        assertThatThrownBy(() -> CatalogSync.hudiOptions(lake, table, LakeZone.PROCESSED, null))
+        assertThatThrownBy(() -> CatalogSync.hudiOptions(lake, table, LakeZone.PROCESSED))
                 .isInstanceOf(SetupException.class)
                 .hasMessage("lake.catalog.type is hive-metastore but Hive's metastore client"
                         + " (org.apache.hadoop.hive.metastore.IMetaStoreClient) is not on the classpath:"
@@ -74,9 +74,9 @@ class CatalogSyncTest {
     @Test
     void theRawZoneChangeLogIsRegisteredUnderItsOwnName() {
         LakeTable table = table(LakeOptions.TableType.MERGE_ON_READ, null, Map.of());
-        assertThat(CatalogSync.hudiOptions(lake("glue"), table, LakeZone.RAW, "_cdc_ts"))
+        assertThat(CatalogSync.hudiOptions(lake("glue"), table, LakeZone.RAW))
                 .containsEntry("hive_sync.table", "clinic_clinic_visits_raw")
-                .containsEntry("hive_sync.partition_fields", "_cdc_ts_day");
+                .containsEntry("hive_sync.partition_fields", "_cdc_day");
     }
 
     @Test
@@ -95,16 +95,16 @@ class CatalogSyncTest {
     @Test
     void incompleteOrUnknownCatalogSettingsAreRefusedWithTheFix() {
         LakeTable table = table(LakeOptions.TableType.MERGE_ON_READ, null, Map.of());
-        assertThatThrownBy(() -> CatalogSync.hudiOptions(lake("hive-metastore"), table, LakeZone.PROCESSED, null))
+        assertThatThrownBy(() -> CatalogSync.hudiOptions(lake("hive-metastore"), table, LakeZone.PROCESSED))
                 .isInstanceOf(SetupException.class)
                 .hasMessage("lake.catalog.type is hive-metastore but lake.catalog.metastore-uris is not set:"
                         + " set it to the metastore's thrift://host:9083");
-        assertThatThrownBy(() -> CatalogSync.hudiOptions(lake("athena"), table, LakeZone.PROCESSED, null))
+        assertThatThrownBy(() -> CatalogSync.hudiOptions(lake("athena"), table, LakeZone.PROCESSED))
                 .isInstanceOf(SetupException.class)
                 .hasMessage("lake.catalog.type 'athena' is not a catalog: use none, glue or hive-metastore");
         Configuration badDatabase = lake("glue");
         badDatabase.set(LakeOptions.CATALOG_DATABASE, "Clinic-Lake");
-        assertThatThrownBy(() -> CatalogSync.hudiOptions(badDatabase, table, LakeZone.PROCESSED, null))
+        assertThatThrownBy(() -> CatalogSync.hudiOptions(badDatabase, table, LakeZone.PROCESSED))
                 .isInstanceOf(SetupException.class)
                 .hasMessageStartingWith("lake.catalog.database 'Clinic-Lake' is not a catalog database name");
     }

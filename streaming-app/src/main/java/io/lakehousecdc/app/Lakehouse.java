@@ -16,7 +16,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Lakehouse.Version.class,
         description = "Streaming CDC from MySQL into Apache Hudi, times in WIB.",
-        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, ConfigCommand.class, TablesCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, BackfillCommand.class, ConfigCommand.class, TablesCommand.class,
                 ControlPlaneCommand.class, SavepointCommand.class, StatusCommand.class, BenchCommand.class})
 public final class Lakehouse {
 

@@ -10,6 +10,7 @@ import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
 
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.types.Row;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +79,9 @@ final class QueryCommand implements Callable<Integer> {
         }
         LakehouseConfig config = options.load();
         ZoneId zone = ZoneId.of(config.global().get(PipelineOptions.TIMEZONE));
-        Map<String, String> paths = LakeLayout.processedTables(config, ControlPlane.tablesOf(config, false));
+        List<Configuration> tables = ControlPlane.tablesOf(config, false);
+        Map<String, String> paths = new LinkedHashMap<>(LakeLayout.processedTables(config, tables));
+        paths.putAll(LakeLayout.rawTables(config, tables));
         if (commitsOf != null) {
             format.print(commits(commitsOf, paths, zone), System.out);
             return 0;

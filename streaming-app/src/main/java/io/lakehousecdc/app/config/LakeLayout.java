@@ -5,6 +5,7 @@ import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.lake.LakeOptions;
+import io.lakehousecdc.lake.RawZoneSink;
 
 import org.apache.flink.configuration.Configuration;
 
@@ -106,12 +107,25 @@ public final class LakeLayout {
 
     /** The processed-zone path of each of {@code tables} (entries shaped like the config's), by lake name. */
     public static Map<String, String> processedTables(LakehouseConfig config, List<Configuration> tables) {
+        return zoneTables(config, tables, LakeZone.PROCESSED, "");
+    }
+
+    /**
+     * The raw-zone change log path of each of {@code tables} that keeps one, by its query name:
+     * the lake name with {@code _raw}.
+     */
+    public static Map<String, String> rawTables(LakehouseConfig config, List<Configuration> tables) {
+        return zoneTables(config, tables.stream().filter(t -> t.get(LakeOptions.RAW_ZONE)).toList(), LakeZone.RAW, RawZoneSink.NAME_SUFFIX);
+    }
+
+    private static Map<String, String> zoneTables(LakehouseConfig config, List<Configuration> tables, LakeZone zone,
+            String suffix) {
         String base = basePath(config.global());
         Map<String, Configuration> sources = sourcesById(config);
         Map<String, String> paths = new LinkedHashMap<>();
         for (Configuration table : tables) {
             TableId id = tableId(table, sourceOf(table, sources));
-            paths.put(id.lakeName(), id.lakePath(base, LakeZone.PROCESSED));
+            paths.put(id.lakeName() + suffix, id.lakePath(base, zone));
         }
         return paths;
     }
