@@ -43,8 +43,8 @@ public final class LakeCatalog {
      * The table's completed writes (not compactions), oldest first, as far back as Hudi's active
      * timeline reaches; empty if nothing has been committed at {@code path} yet.
      */
-    public static List<Commit> writeCommits(String path) {
-        Optional<HoodieTableMetaClient> meta = metaClient(path);
+    public static List<Commit> writeCommits(String path, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path, storage);
         if (meta.isEmpty()) {
             return List.of();
         }
@@ -94,8 +94,8 @@ public final class LakeCatalog {
      *
      * @return the names registered, empty when the table has no commit yet
      */
-    public static List<String> register(TableEnvironment tables, String name, String path) {
-        Optional<HoodieTableMetaClient> meta = metaClient(path);
+    public static List<String> register(TableEnvironment tables, String name, String path, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path, storage);
         if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
             return List.of();
         }
@@ -112,11 +112,11 @@ public final class LakeCatalog {
         HoodieTableType type = client.getTableType();
 
         List<String> names = new ArrayList<>();
-        tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot"));
+        tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot", storage));
         names.add(name);
         if (type == HoodieTableType.MERGE_ON_READ) {
-            tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot"));
-            tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized"));
+            tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot", storage));
+            tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized", storage));
             names.add(name + "_rt");
             names.add(name + "_ro");
         }
@@ -127,14 +127,16 @@ public final class LakeCatalog {
      * Partition columns are deliberately not declared: their values are read from the data files,
      * not parsed back from the WIB-day directory names.
      */
-    private static TableDescriptor descriptor(Schema schema, String path, HoodieTableType type, String queryType) {
-        return TableDescriptor.forConnector("hudi")
+    private static TableDescriptor descriptor(Schema schema, String path, HoodieTableType type, String queryType,
+            LakeStorage storage) {
+        TableDescriptor.Builder descriptor = TableDescriptor.forConnector("hudi")
                 .schema(schema)
                 .option("path", path)
                 .option("table.type", type.name())
                 .option("hoodie.datasource.query.type", queryType)
-                .option("read.tasks", "1")
-                .build();
+                .option("read.tasks", "1");
+        storage.hudiOptions().forEach(descriptor::option);
+        return descriptor.build();
     }
 
     /** The timeline action of a write: delta commits on MERGE_ON_READ tables (commits there are compactions). */
@@ -143,10 +145,11 @@ public final class LakeCatalog {
                 ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
     }
 
-    static Optional<HoodieTableMetaClient> metaClient(String path) {
+    /** The table's Hudi metadata, read with the lake's storage settings; empty when no table is at {@code path}. */
+    public static Optional<HoodieTableMetaClient> metaClient(String path, LakeStorage storage) {
         try {
             return Optional.of(HoodieTableMetaClient.builder()
-                    .setConf(new org.apache.hadoop.conf.Configuration())
+                    .setConf(storage.hadoopConfiguration())
                     .setBasePath(path)
                     .build());
         } catch (TableNotFoundException e) {

@@ -2,6 +2,7 @@ package io.lakehousecdc.lake;
 
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.LakeZone;
+import io.lakehousecdc.core.SetupException;
 
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.Configuration;
@@ -21,6 +22,7 @@ import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.runtime.connector.sink.SinkRuntimeProviderContext;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.utils.TypeConversions;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.table.HoodieTableFactory;
 
 import java.util.ArrayDeque;
@@ -51,7 +53,8 @@ public final class ProcessedZoneSink {
     public static DataStreamSink<?> write(
             DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
         DataStream<RowData> counted = rows
-                .map(new LakeWriteMetrics(table.schema().table(), table.path(LakeZone.PROCESSED)), rows.getType())
+                .map(new LakeWriteMetrics(table.schema().table(), table.path(LakeZone.PROCESSED), LakeStorage.from(lakeConf)),
+                        rows.getType())
                 .name("metrics: " + table.name())
                 .uid(uidPrefix + "/metrics")
                 .setParallelism(rows.getParallelism());
@@ -73,6 +76,27 @@ public final class ProcessedZoneSink {
         return sink;
     }
 
+    /**
+     * Fails if the table's existing data rules out its settings: an index that cannot find the
+     * keys already written, or an ordering column other than the one the table was created with.
+     */
+    public static void checkExisting(LakeTable table, Configuration lakeConf) {
+        String path = table.path(LakeZone.PROCESSED);
+        Optional<HoodieTableMetaClient> existing = LakeCatalog.metaClient(path, LakeStorage.from(lakeConf));
+        if (existing.isEmpty()) {
+            return;
+        }
+        HoodieTableMetaClient client = existing.get();
+        String created = client.getTableConfig().getPreCombineField();
+        if (created != null && !created.equals(table.precombineField())) {
+            throw new SetupException("Table " + table.name() + " orders changes by '" + created + "' since it was created, not '"
+                    + table.precombineField() + "'; its ordering cannot change: set ordering-column back"
+                    + (LakeSchema.SEQ.equals(created) ? " (unset)" : " to " + created) + ", or rewrite it into a new table");
+        }
+        int buckets = Integer.parseInt(hudiOptions(table, lakeConf, 1).getOrDefault(TableIndex.BUCKETS_OPTION, "0"));
+        table.index().checkExisting(client, table.name(), buckets);
+    }
+
     static Map<String, String> hudiOptions(LakeTable table, Configuration lakeConf, int parallelism) {
         int bufferMb = lakeConf.get(LakeOptions.WRITE_BUFFER_MB);
         Map<String, String> options = new HashMap<>();
@@ -80,13 +104,15 @@ public final class ProcessedZoneSink {
         options.put("path", table.path(LakeZone.PROCESSED));
         options.put("table.type", table.type().name());
         options.put("write.operation", "upsert");
-        options.put("precombine.field", LakeSchema.SEQ);
+        options.put("precombine.field", table.precombineField());
         // Several changes of one key can meet in one buffer: keep the one with the highest position.
         options.put("write.precombine", "true");
         options.put("write.tasks", String.valueOf(parallelism));
         options.put("write.bucket_assign.tasks", String.valueOf(parallelism));
         options.put("compaction.tasks", "1");
-        options.put("compaction.delta_commits", String.valueOf(lakeConf.get(LakeOptions.COMPACTION_DELTA_COMMITS)));
+        options.putAll(TableMaintenance.of(lakeConf, table.type(), table.retention()).hudiOptions(TableMaintenance.Writes.UPSERT));
+        options.putAll(table.index().hudiOptions(lakeConf.get(LakeOptions.BUCKET_COUNT)));
+        options.putAll(LakeStorage.from(lakeConf).hudiOptions());
         int mergeMb = Math.max(16, bufferMb / 4);
         // Hudi sets aside a fixed 100 MiB for its merge reader on top of the merge memory.
         options.put("write.task.max.size", String.valueOf(bufferMb + mergeMb + 100));

@@ -5,6 +5,7 @@ import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.app.query.ResultFormat;
+import io.lakehousecdc.lake.LakeStorage;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,8 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LakehouseConfig config = options.load();
-        LakeQuery query = LakeQuery.over(LakeLayout.processedTables(config, ControlPlane.tablesOf(config, false)));
+        LakeQuery query = LakeQuery.over(LakeLayout.processedTables(config, ControlPlane.tablesOf(config, false)),
+                LakeStorage.from(config.global()));
         if (query.tableNames().isEmpty()) {
             System.err.println("note: no lake table has a commit yet; run the pipeline first");
         }

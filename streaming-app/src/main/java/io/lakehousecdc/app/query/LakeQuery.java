@@ -1,6 +1,7 @@
 package io.lakehousecdc.app.query;
 
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -23,15 +24,23 @@ public final class LakeQuery {
         this.tables = tables;
     }
 
-    /** Registers the committed ones among {@code pathsByName} (lake table name to base path). */
+    /** Registers the committed ones among {@code pathsByName} on local disk (lake table name to base path). */
     public static LakeQuery over(Map<String, String> pathsByName) {
+        return over(pathsByName, LakeStorage.defaults());
+    }
+
+    /**
+     * Registers the committed ones among {@code pathsByName} (lake table name to base path),
+     * read with the lake's storage settings.
+     */
+    public static LakeQuery over(Map<String, String> pathsByName, LakeStorage storage) {
         Configuration conf = new Configuration();
         conf.setString("table.exec.resource.default-parallelism", "1");
         conf.setString("parallelism.default", "1");
         TableEnvironment env = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
         LakeQuery query = new LakeQuery(env);
-        pathsByName.forEach((name, path) -> query.registered.addAll(LakeCatalog.register(env, name, path)));
+        pathsByName.forEach((name, path) -> query.registered.addAll(LakeCatalog.register(env, name, path, storage)));
         return query;
     }
 
