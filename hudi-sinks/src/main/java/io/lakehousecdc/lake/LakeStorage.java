@@ -92,9 +92,15 @@ public final class LakeStorage implements Serializable {
         return prefixed(HUDI_HADOOP_PREFIX);
     }
 
-    /** The options that give Flink's own file systems (checkpoints, savepoints) these settings. */
+    /**
+     * The options that give Flink's own file systems (checkpoints, savepoints, failed events)
+     * these settings, and let Flink open {@code s3a://} through Hadoop's s3a when its S3 plugin
+     * is not installed, as in the embedded cluster.
+     */
     public Map<String, String> flinkOptions() {
-        return prefixed(FLINK_HADOOP_PREFIX);
+        Map<String, String> options = prefixed(FLINK_HADOOP_PREFIX);
+        options.put("fs.allowed-fallback-filesystems", "s3a");
+        return options;
     }
 
     /** A Hadoop configuration with these settings, for reading a table's metadata. */

@@ -27,7 +27,8 @@ class LakeStorageTest {
                 .containsEntry("hadoop.fs.s3a.endpoint.region", "ap-southeast-3")
                 .containsEntry("hadoop.fs.s3a.aws.credentials.provider", LakeStorage.DEFAULT_CREDENTIALS);
         assertThat(storage.flinkOptions()).containsEntry("flink.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000")
-                .hasSameSizeAs(storage.hudiOptions());
+                .containsEntry("flink.hadoop.fs.s3a.aws.credentials.provider", LakeStorage.DEFAULT_CREDENTIALS)
+                .containsEntry("fs.allowed-fallback-filesystems", "s3a");
         org.apache.hadoop.conf.Configuration hadoop = storage.hadoopConfiguration();
         assertThat(hadoop.get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9000");
         assertThat(hadoop.get("fs.s3a.aws.credentials.provider")).isEqualTo(LakeStorage.DEFAULT_CREDENTIALS);

@@ -94,6 +94,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
         Configuration flink = PipelineJob.jobSettings(global);
         flink.setString("parallelism.default", String.valueOf(global.get(PipelineOptions.PARALLELISM)));
         LakeStorage.from(global).flinkOptions().forEach(flink::setString);
+        // Hadoop caches one s3a file system per bucket for the whole process, made under the class
+        // loader of the job that opened it first; in this process every job's class loader is this
+        // process's own, so it stays usable after that job ends (by queries, by the next run).
+        flink.setString("classloader.check-leaked-classloader", "false");
         flink.setString("state.checkpoints.dir", checkpointDir);
         flink.setString("state.savepoints.dir", checkpointDir + "/savepoints");
         flink.setString("state.checkpoints.num-retained", "3");

@@ -37,6 +37,10 @@ public final class LakeQuery {
         Configuration conf = new Configuration();
         conf.setString("table.exec.resource.default-parallelism", "1");
         conf.setString("parallelism.default", "1");
+        // Hadoop caches a file system per scheme and bucket for the whole process, made with the
+        // class loader of the job that first opened it; in-process jobs all use this process's
+        // class loader, so a finished job's must stay usable by the next (s3a://).
+        conf.setString("classloader.check-leaked-classloader", "false");
         TableEnvironment env = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
         LakeQuery query = new LakeQuery(env);
