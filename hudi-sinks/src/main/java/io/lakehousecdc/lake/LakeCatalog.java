@@ -75,8 +75,8 @@ public final class LakeCatalog {
      * The table's completed writes (not compactions), oldest first, as far back as Hudi's active
      * timeline reaches; empty if nothing has been committed at {@code path} yet.
      */
-    public static List<Commit> writeCommits(String path) {
-        Optional<HoodieTableMetaClient> meta = metaClient(path);
+    public static List<Commit> writeCommits(String path, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path, storage);
         if (meta.isEmpty()) {
             return List.of();
         }
@@ -125,8 +125,8 @@ public final class LakeCatalog {
      * before its {@code earliestCommitToRetain} need; the archiver takes commits off the active
      * timeline, without which Hudi cannot tell older file versions apart.
      */
-    public static Optional<String> oldestReadableInstant(String path) {
-        Optional<HoodieTableMetaClient> meta = metaClient(path);
+    public static Optional<String> oldestReadableInstant(String path, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path, storage);
         if (meta.isEmpty()) {
             return Optional.empty();
         }
@@ -154,7 +154,7 @@ public final class LakeCatalog {
         if (from == null) {
             return Optional.empty();
         }
-        return writeCommits(path).stream().map(Commit::instant).filter(i -> i.compareTo(from) >= 0).findFirst()
+        return writeCommits(path, storage).stream().map(Commit::instant).filter(i -> i.compareTo(from) >= 0).findFirst()
                 .or(() -> Optional.of(from));
     }
 
@@ -174,8 +174,8 @@ public final class LakeCatalog {
      *
      * @return the names registered, empty when the table has no commit yet
      */
-    public static List<String> register(TableEnvironment tables, String name, String path) {
-        return register(tables, name, path, ReadWindow.LATEST);
+    public static List<String> register(TableEnvironment tables, String name, String path, LakeStorage storage) {
+        return register(tables, name, path, ReadWindow.LATEST, storage);
     }
 
     /**
@@ -192,8 +192,9 @@ public final class LakeCatalog {
      *
      * @return the names registered, empty when the table has no commit yet
      */
-    public static List<String> register(TableEnvironment tables, String name, String path, ReadWindow window) {
-        Optional<HoodieTableMetaClient> meta = metaClient(path);
+    public static List<String> register(
+            TableEnvironment tables, String name, String path, ReadWindow window, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path, storage);
         if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
             return List.of();
         }
@@ -211,17 +212,17 @@ public final class LakeCatalog {
 
         List<String> names = new ArrayList<>();
         if (window.equals(ReadWindow.LATEST)) {
-            tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot"));
+            tables.createTemporaryTable(name, descriptor(built, path, type, "snapshot", storage));
             names.add(name);
             if (type == HoodieTableType.MERGE_ON_READ) {
-                tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot"));
-                tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized"));
+                tables.createTemporaryTable(name + "_rt", descriptor(built, path, type, "snapshot", storage));
+                tables.createTemporaryTable(name + "_ro", descriptor(built, path, type, "read_optimized", storage));
                 names.add(name + "_rt");
                 names.add(name + "_ro");
             }
             return names;
         }
-        Table version = version(tables, rowType, client.getTableConfig().getRecordKeyFields(), path, type, window);
+        Table version = version(tables, rowType, client.getTableConfig().getRecordKeyFields(), path, type, window, storage);
         tables.createTemporaryView(name, version);
         names.add(name);
         if (type == HoodieTableType.MERGE_ON_READ) {
@@ -232,7 +233,7 @@ public final class LakeCatalog {
     }
 
     private static Table version(TableEnvironment tables, DataType rowType, Option<String[]> keys, String path,
-            HoodieTableType type, ReadWindow window) {
+            HoodieTableType type, ReadWindow window, LakeStorage storage) {
         Schema.Builder schema = Schema.newBuilder();
         if (window.after() != null) {
             schema.column(HoodieRecord.COMMIT_TIME_METADATA_FIELD, DataTypes.STRING());
@@ -244,6 +245,7 @@ public final class LakeCatalog {
                 .option("path", path)
                 .option("table.type", type.name())
                 .option("read.tasks", "1");
+        storage.hudiOptions().forEach(descriptor::option);
         if (window.upTo() == null) {
             descriptor.option("hoodie.datasource.query.type", "snapshot");
         } else {
@@ -263,14 +265,16 @@ public final class LakeCatalog {
      * Partition columns are deliberately not declared: their values are read from the data files,
      * not parsed back from the WIB-day directory names.
      */
-    private static TableDescriptor descriptor(Schema schema, String path, HoodieTableType type, String queryType) {
-        return TableDescriptor.forConnector("hudi")
+    private static TableDescriptor descriptor(Schema schema, String path, HoodieTableType type, String queryType,
+            LakeStorage storage) {
+        TableDescriptor.Builder descriptor = TableDescriptor.forConnector("hudi")
                 .schema(schema)
                 .option("path", path)
                 .option("table.type", type.name())
                 .option("hoodie.datasource.query.type", queryType)
-                .option("read.tasks", "1")
-                .build();
+                .option("read.tasks", "1");
+        storage.hudiOptions().forEach(descriptor::option);
+        return descriptor.build();
     }
 
     /** The timeline action of a write: delta commits on MERGE_ON_READ tables (commits there are compactions). */
@@ -279,10 +283,11 @@ public final class LakeCatalog {
                 ? HoodieTimeline.DELTA_COMMIT_ACTION : HoodieTimeline.COMMIT_ACTION;
     }
 
-    static Optional<HoodieTableMetaClient> metaClient(String path) {
+    /** The table's Hudi metadata, read with the lake's storage settings; empty when no table is at {@code path}. */
+    public static Optional<HoodieTableMetaClient> metaClient(String path, LakeStorage storage) {
         try {
             return Optional.of(HoodieTableMetaClient.builder()
-                    .setConf(new org.apache.hadoop.conf.Configuration())
+                    .setConf(storage.hadoopConfiguration())
                     .setBasePath(path)
                     .build());
         } catch (TableNotFoundException e) {

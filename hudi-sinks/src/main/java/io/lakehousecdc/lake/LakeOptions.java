@@ -3,6 +3,8 @@ package io.lakehousecdc.lake;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.time.Duration;
+
 /**
  * Options of the lake: the {@code lake.*} keys, defaults for every table, and the per-table keys
  * of {@code tables[]}. Keys under {@code hudi.} pass through to Hudi unchanged.
@@ -19,12 +21,59 @@ public final class LakeOptions {
     public static final ConfigOption<Integer> COMPACTION_DELTA_COMMITS = ConfigOptions.key("lake.compaction.delta-commits")
             .intType()
             .defaultValue(5)
-            .withDescription("MERGE_ON_READ tables compact after this many delta commits.");
+            .withDescription("MERGE_ON_READ tables compact after this many delta commits (or lake.compaction.interval).");
 
-    public static final ConfigOption<Integer> RAW_CLUSTERING_COMMITS = ConfigOptions.key("lake.raw-zone.clustering-commits")
+    public static final ConfigOption<Duration> COMPACTION_INTERVAL = ConfigOptions.key("lake.compaction.interval")
+            .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("MERGE_ON_READ tables compact at least this often while they have uncompacted changes,"
+                    + " however few delta commits there were.");
+
+    public static final ConfigOption<Duration> RETENTION = ConfigOptions.key("lake.retention")
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription("How long superseded versions of rows stay readable (time travel, incremental reads);"
+                    + " a table's own 'retention' overrides it.");
+
+    public static final ConfigOption<Integer> BUCKET_COUNT = ConfigOptions.key("lake.bucket-count")
             .intType()
             .defaultValue(4)
-            .withDescription("Raw-zone change logs plan the merging of their small files every this many commits.");
+            .withDescription("Buckets per partition of tables with index-type bucket; fixed once such a table has data.");
+
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("lake.s3.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("S3 endpoint of an s3a:// lake, for S3-compatible stores; AWS's regional endpoint when unset.");
+
+    public static final ConfigOption<Boolean> S3_PATH_STYLE_ACCESS = ConfigOptions.key("lake.s3.path-style-access")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Address buckets as endpoint/bucket rather than bucket.endpoint (most S3-compatible stores).");
+
+    public static final ConfigOption<String> S3_REGION = ConfigOptions.key("lake.s3.region")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("AWS region of the lake's bucket; found from the bucket when unset.");
+
+    public static final ConfigOption<String> S3_ACCESS_KEY = ConfigOptions.key("lake.s3.access-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Access key id, as a secret reference; unset, the AWS default credential chain is used.");
+
+    public static final ConfigOption<String> S3_SECRET_KEY = ConfigOptions.key("lake.s3.secret-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Secret access key, as a secret reference; set together with lake.s3.access-key.");
+
+    public static final ConfigOption<String> S3_ENCRYPTION = ConfigOptions.key("lake.s3.encryption")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Server-side encryption of the files written: SSE-S3 or SSE-KMS; unset, the bucket's default.");
+
+    public static final ConfigOption<String> S3_ENCRYPTION_KEY = ConfigOptions.key("lake.s3.encryption-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("KMS key (id or ARN) for SSE-KMS; unset, the account's aws/s3 key.");
 
     public static final ConfigOption<Integer> WRITE_BUFFER_MB = ConfigOptions.key("lake.write-buffer-mb")
             .intType()
@@ -70,6 +119,21 @@ public final class LakeOptions {
             .booleanType()
             .defaultValue(true)
             .withDescription("Per table: keep the append-only change log (raw zone) besides the processed table.");
+
+    public static final ConfigOption<String> INDEX_TYPE = ConfigOptions.key("index-type")
+            .stringType()
+            .defaultValue("bloom")
+            .withDescription("Per table: how the writer finds a key's file: state, bucket or bloom.");
+
+    public static final ConfigOption<String> ORDERING_COLUMN = ConfigOptions.key("ordering-column")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Per table: a column that orders the changes of a key, instead of the source position.");
+
+    public static final ConfigOption<Duration> TABLE_RETENTION = ConfigOptions.key("retention")
+            .durationType()
+            .noDefaultValue()
+            .withDescription("Per table: how long superseded versions stay readable; lake.retention when unset.");
 
     /** Hudi's table types. */
     public enum TableType {

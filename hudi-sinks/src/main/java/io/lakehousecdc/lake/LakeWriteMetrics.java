@@ -29,11 +29,13 @@ final class LakeWriteMetrics extends RichMapFunction<RowData, RowData> {
 
     private final TableId table;
     private final String path;
+    private final LakeStorage storage;
     private transient Counter written;
 
-    LakeWriteMetrics(TableId table, String path) {
+    LakeWriteMetrics(TableId table, String path, LakeStorage storage) {
         this.table = table;
         this.path = path;
+        this.storage = storage;
     }
 
     @Override
@@ -42,7 +44,7 @@ final class LakeWriteMetrics extends RichMapFunction<RowData, RowData> {
         written = metrics.counter(TableMetrics.RECORDS_WRITTEN);
         // The timeline belongs to the table, not to a subtask: one reader is enough.
         if (getRuntimeContext().getIndexOfThisSubtask() == 0) {
-            metrics.gauge(TableMetrics.LAST_COMMIT_AGE_MS, new LastCommitAge(path));
+            metrics.gauge(TableMetrics.LAST_COMMIT_AGE_MS, new LastCommitAge(path, storage));
         }
     }
 
@@ -72,13 +74,15 @@ final class LakeWriteMetrics extends RichMapFunction<RowData, RowData> {
         private static final long UNKNOWN = Long.MIN_VALUE;
 
         private final String path;
+        private final LakeStorage storage;
         private HoodieTableMetaClient client;
         private long readAtMillis;
         private long completedAtMillis = UNKNOWN;
         private boolean failing;
 
-        LastCommitAge(String path) {
+        LastCommitAge(String path, LakeStorage storage) {
             this.path = path;
+            this.storage = storage;
         }
 
         @Override
@@ -95,7 +99,7 @@ final class LakeWriteMetrics extends RichMapFunction<RowData, RowData> {
             try {
                 if (client == null) {
                     // Hudi creates the table when the job starts; until then there is nothing to read.
-                    client = LakeCatalog.metaClient(path).orElse(null);
+                    client = LakeCatalog.metaClient(path, storage).orElse(null);
                     if (client == null) {
                         return;
                     }

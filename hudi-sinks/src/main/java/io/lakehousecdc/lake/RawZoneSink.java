@@ -47,7 +47,10 @@ public final class RawZoneSink {
                 .map(new ChangeDay(table.schema().metadataOffset() + 1), InternalTypeInfo.of(rowType(table.schema())))
                 .name("change day: " + table.name())
                 .uid(uidPrefix + "/day")
-                .setParallelism(rows.getParallelism());
+                .setParallelism(rows.getParallelism())
+                // Hudi's append writer waits for the previous commit before it writes the next
+                // checkpoint's rows; in a task of its own that wait does not stall the source.
+                .startNewChain();
         return HudiWrite.attach(days, table.schema(), rowType(table.schema()), recordKey(table.schema()), DAY_COLUMN,
                 hudiOptions(table, lakeConf, rows.getParallelism()), LakeZone.RAW, uidPrefix, false);
     }
@@ -74,13 +77,14 @@ public final class RawZoneSink {
         options.put("write.operation", "insert");
         options.put("precombine.field", LakeSchema.SEQ);
         options.put("write.tasks", String.valueOf(parallelism));
+        // The append writer waits for a new instant once it has rows, and an idle checkpoint
+        // starts none unless it commits an empty one: the writer would wait forever.
+        options.put("hoodie.allow.empty.commit", "true");
         options.put("hoodie.datasource.write.hive_style_partitioning", "true");
-        // Every checkpoint adds a file per writer and day; clustering rewrites a day's small files
-        // into large ones in the background, planned every few commits.
-        options.put("clustering.schedule.enabled", "true");
-        options.put("clustering.async.enabled", "true");
-        options.put("clustering.delta_commits", String.valueOf(lakeConf.get(LakeOptions.RAW_CLUSTERING_COMMITS)));
         options.put("clustering.tasks", "1");
+        options.putAll(TableMaintenance.of(lakeConf, LakeOptions.TableType.COPY_ON_WRITE, table.retention())
+                .hudiOptions(TableMaintenance.Writes.APPEND));
+        options.putAll(LakeStorage.from(lakeConf).hudiOptions());
         options.putAll(CatalogSync.hudiOptions(lakeConf, table, LakeZone.RAW));
         return options;
     }

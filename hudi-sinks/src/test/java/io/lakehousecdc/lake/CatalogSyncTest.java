@@ -110,7 +110,7 @@ class CatalogSyncTest {
     }
 
     private static LakeTable table(LakeOptions.TableType type, String partitionBy, Map<String, String> hudi) {
-        return new LakeTable(VISITS, "s3a://lake/base", type, partitionBy, hudi, true);
+        return new LakeTable(VISITS, "s3a://lake/base", type, partitionBy, hudi, TableIndex.STATE, null, null, true);
     }
 
     private static Configuration lake(String catalog) {

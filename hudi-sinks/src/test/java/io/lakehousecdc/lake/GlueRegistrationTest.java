@@ -66,7 +66,8 @@ class GlueRegistrationTest {
     void aMergeOnReadTableIsLookedUpAsItsReadOptimizedViewInTheCreatedDatabase() throws Exception {
         LakeSchema schema = LakeSchema.of(TableId.mysql("clinic", "clinic", "visits"),
                 List.of(new RowType.RowField("id", new BigIntType(false))), List.of("id"));
-        LakeTable table = new LakeTable(schema, lakeDir.toUri().toString(), LakeOptions.TableType.MERGE_ON_READ, null, Map.of(), true);
+        LakeTable table = new LakeTable(schema, lakeDir.toUri().toString(), LakeOptions.TableType.MERGE_ON_READ, null, Map.of(),
+                TableIndex.STATE, null, null, true);
         HoodieTableMetaClient.withPropertyBuilder()
                 .setTableType(HoodieTableType.MERGE_ON_READ)
                 .setTableName(table.name())

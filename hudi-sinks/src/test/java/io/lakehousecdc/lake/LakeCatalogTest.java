@@ -30,21 +30,21 @@ class LakeCatalogTest {
         Path timeline = Path.of(table, ".hoodie");
 
         complete(timeline, "20240101000000000", metadata(500, 0, 0));
-        assertThat(LakeCatalog.writeCommits(table)).extracting(LakeCatalog.Commit::changes).containsExactly(500L);
+        assertThat(LakeCatalog.writeCommits(table, LakeStorage.defaults())).extracting(LakeCatalog.Commit::changes).containsExactly(500L);
 
         // Hudi has created the completed instant's file but not yet written into it.
         Files.writeString(timeline.resolve("20240101000005000.deltacommit.requested"), "");
         Files.writeString(timeline.resolve("20240101000005000.deltacommit.inflight"), "");
         Files.writeString(timeline.resolve("20240101000005000.deltacommit"), "");
-        assertThat(LakeCatalog.writeCommits(table)).extracting(LakeCatalog.Commit::instant).containsExactly("20240101000000000");
+        assertThat(LakeCatalog.writeCommits(table, LakeStorage.defaults())).extracting(LakeCatalog.Commit::instant).containsExactly("20240101000000000");
 
         Files.writeString(timeline.resolve("20240101000005000.deltacommit"), metadata(3, 7, 2));
-        assertThat(LakeCatalog.writeCommits(table)).extracting(LakeCatalog.Commit::changes).containsExactly(500L, 12L);
+        assertThat(LakeCatalog.writeCommits(table, LakeStorage.defaults())).extracting(LakeCatalog.Commit::changes).containsExactly(500L, 12L);
     }
 
     @Test
     void aTableWithoutTimelineHasNoCommits() {
-        assertThat(LakeCatalog.writeCommits(dir.resolve("never-written").toString())).isEmpty();
+        assertThat(LakeCatalog.writeCommits(dir.resolve("never-written").toString(), LakeStorage.defaults())).isEmpty();
     }
 
     private static void complete(Path timeline, String instant, String metadata) throws Exception {

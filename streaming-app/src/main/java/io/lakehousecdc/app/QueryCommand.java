@@ -9,6 +9,7 @@ import io.lakehousecdc.app.query.ResultFormat;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.types.Row;
@@ -82,8 +83,9 @@ final class QueryCommand implements Callable<Integer> {
         List<Configuration> tables = ControlPlane.tablesOf(config, false);
         Map<String, String> paths = new LinkedHashMap<>(LakeLayout.processedTables(config, tables));
         paths.putAll(LakeLayout.rawTables(config, tables));
+        LakeStorage storage = LakeStorage.from(config.global());
         if (commitsOf != null) {
-            format.print(commits(commitsOf, paths, zone), System.out);
+            format.print(commits(commitsOf, paths, zone, storage), System.out);
             return 0;
         }
         LakeVersion version;
@@ -93,7 +95,7 @@ final class QueryCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         // Only the tables the query names: the version of every other one need not exist.
-        LakeQuery query = LakeQuery.over(version.isLatest() ? paths : LakeQuery.namedIn(sql, paths), version);
+        LakeQuery query = LakeQuery.over(version.isLatest() ? paths : LakeQuery.namedIn(sql, paths), version, storage);
         if (query.tableNames().isEmpty()) {
             System.err.println("note: no lake table " + (version.isLatest() ? "" : "named in the query ")
                     + "has a commit yet; run the pipeline first");
@@ -102,20 +104,20 @@ final class QueryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static LakeQuery.Result commits(String table, Map<String, String> paths, ZoneId zone) {
+    private static LakeQuery.Result commits(String table, Map<String, String> paths, ZoneId zone, LakeStorage storage) {
         String path = paths.get(table);
         if (path == null) {
             throw new SetupException("No lake table named " + table + ": tables are named <source>_<database>_<table>"
                     + " (lakehouse tables list shows them)");
         }
-        List<Row> rows = LakeCatalog.writeCommits(path).stream()
+        List<Row> rows = LakeCatalog.writeCommits(path, storage).stream()
                 .map(c -> Row.of(c.instant(), c.action(), LocalDateTime.ofInstant(c.completedAt(), zone),
                         c.inserted(), c.updated(), c.deleted()))
                 .toList();
         if (rows.isEmpty()) {
             System.err.println("note: " + table + " has no commit yet; run the pipeline first");
         }
-        Optional<String> oldest = LakeCatalog.oldestReadableInstant(path);
+        Optional<String> oldest = LakeCatalog.oldestReadableInstant(path, storage);
         oldest.ifPresent(instant -> System.err.println("note: older versions are cleaned; --as-of and --until reach back to "
                 + instant));
         return new LakeQuery.Result(List.of("instant", "action", "completed_at", "inserted", "updated", "deleted"), rows);

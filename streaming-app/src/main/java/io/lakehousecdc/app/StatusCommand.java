@@ -5,6 +5,7 @@ import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -34,13 +35,14 @@ final class StatusCommand implements Callable<Integer> {
         DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
         List<Configuration> tables = ControlPlane.tablesOf(config, false);
         Map<String, String> paths = LakeLayout.processedTables(config, tables);
+        LakeStorage storage = LakeStorage.from(config.global());
         String format = "%-40s  %-8s  %-19s  %12s  %10s%n";
         System.out.printf(format, "table", "state", "last commit (" + zone.getId() + ")", "rows written", "lag");
         int i = 0;
         Instant now = Instant.now();
         for (Map.Entry<String, String> table : paths.entrySet()) {
             boolean enabled = !"false".equals(tables.get(i++).toMap().get("enabled"));
-            List<LakeCatalog.Commit> commits = LakeCatalog.writeCommits(table.getValue());
+            List<LakeCatalog.Commit> commits = LakeCatalog.writeCommits(table.getValue(), storage);
             long rows = commits.stream().mapToLong(LakeCatalog.Commit::changes).sum();
             Instant last = commits.isEmpty() ? null : commits.get(commits.size() - 1).completedAt();
             System.out.printf(format, table.getKey(), enabled ? "enabled" : "disabled",

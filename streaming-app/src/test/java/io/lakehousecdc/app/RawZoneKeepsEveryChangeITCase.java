@@ -60,7 +60,6 @@ class RawZoneKeepsEveryChangeITCase {
                 lake:
                   base-path: %s
                   compaction.delta-commits: 2
-                  raw-zone.clustering-commits: 2
                 tables:
                   - source: clinic
                     table: %s.patients

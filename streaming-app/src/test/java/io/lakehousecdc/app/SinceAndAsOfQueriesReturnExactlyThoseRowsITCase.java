@@ -7,6 +7,7 @@ import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -173,7 +174,7 @@ class SinceAndAsOfQueriesReturnExactlyThoseRowsITCase {
     }
 
     private static void assertOldVersionsOfACleanedTableAreRefused(String keptFirst) {
-        String oldest = LakeCatalog.oldestReadableInstant(path("kept_visits")).orElseThrow();
+        String oldest = LakeCatalog.oldestReadableInstant(path("kept_visits"), LakeStorage.defaults()).orElseThrow();
         CliRun refused = CliRun.of("query", "--config", configFile.toString(), "--as-of", keptFirst,
                 "SELECT COUNT(*) FROM " + lakeName("kept_visits"));
         assertThat(refused.code()).isEqualTo(1);
@@ -191,7 +192,7 @@ class SinceAndAsOfQueriesReturnExactlyThoseRowsITCase {
         String mor = lakeName("mor_visits");
         List<String> listed = CliRun.of("query", "--config", configFile.toString(), "--format", "csv", "--commits", mor)
                 .succeeded().lines().toList();
-        List<LakeCatalog.Commit> commits = LakeCatalog.writeCommits(path("mor_visits"));
+        List<LakeCatalog.Commit> commits = LakeCatalog.writeCommits(path("mor_visits"), LakeStorage.defaults());
         assertThat(listed.get(0)).isEqualTo("instant,action,completed_at,inserted,updated,deleted");
         assertThat(listed.subList(1, listed.size())).extracting(line -> line.split(",")[0] + "," + line.split(",")[1])
                 .containsExactlyElementsOf(commits.stream().map(c -> c.instant() + ",deltacommit").toList());
@@ -269,13 +270,14 @@ class SinceAndAsOfQueriesReturnExactlyThoseRowsITCase {
     private static void awaitCleanedPast(String table, String instant) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<String> oldest = LakeCatalog.oldestReadableInstant(path(table));
+            Optional<String> oldest = LakeCatalog.oldestReadableInstant(path(table), LakeStorage.defaults());
             if (oldest.isPresent() && oldest.get().compareTo(instant) > 0) {
                 return;
             }
             Thread.sleep(500);
         }
-        throw new TimeoutException(table + " was not cleaned past " + instant + ": " + LakeCatalog.writeCommits(path(table)));
+        throw new TimeoutException(table + " was not cleaned past " + instant + ": "
+                + LakeCatalog.writeCommits(path(table), LakeStorage.defaults()));
     }
 
     private static void awaitCompaction(String table) throws Exception {
@@ -312,7 +314,7 @@ class SinceAndAsOfQueriesReturnExactlyThoseRowsITCase {
     }
 
     private static String newestCommit(String table) {
-        List<LakeCatalog.Commit> commits = LakeCatalog.writeCommits(path(table));
+        List<LakeCatalog.Commit> commits = LakeCatalog.writeCommits(path(table), LakeStorage.defaults());
         return commits.get(commits.size() - 1).instant();
     }
 

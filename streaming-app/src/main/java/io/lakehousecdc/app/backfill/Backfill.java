@@ -4,8 +4,10 @@ import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.LakeZone;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
+import io.lakehousecdc.lake.TableIndex;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -42,10 +44,12 @@ public final class Backfill {
 
     private final LakeTable table;
     private final Configuration global;
+    private final LakeStorage storage;
 
     public Backfill(LakeTable table, Configuration global) {
         this.table = table;
         this.global = global;
+        this.storage = LakeStorage.from(global);
     }
 
     /** What a rebuild did. */
@@ -61,7 +65,12 @@ public final class Backfill {
             throw new SetupException("Table " + table.name() + " keeps no raw zone (raw-zone: false), so there is nothing"
                     + " to rebuild it from: turn raw-zone on; its change log starts with the changes after that");
         }
-        if (LakeCatalog.writeCommits(rawPath).isEmpty()) {
+        if (table.index() == TableIndex.STATE) {
+            throw new SetupException("Table " + table.name() + " has index-type state, whose index lives in the job's state"
+                    + " and would not know the rebuilt files: set index-type bloom (the index is then reloaded from the"
+                    + " table's files whenever the job starts), then backfill");
+        }
+        if (LakeCatalog.writeCommits(rawPath, storage).isEmpty()) {
             throw new SetupException("The raw zone of " + table.name() + " at " + rawPath + " has no commit yet:"
                     + " run the pipeline with raw-zone on first");
         }
@@ -91,7 +100,7 @@ public final class Backfill {
         // "after" is exclusive; the instant just before the first one to apply makes it inclusive.
         String after = fromInstant == null ? null
                 : String.format("%017d", new BigInteger(fromInstant).subtract(BigInteger.ONE));
-        LakeCatalog.register(tables, "changes", rawPath, new LakeCatalog.ReadWindow(after, null));
+        LakeCatalog.register(tables, "changes", rawPath, new LakeCatalog.ReadWindow(after, null), storage);
 
         LakeSchema schema = table.schema();
         String columns = schema.rowType().getFieldNames().stream().map(Backfill::quoted).collect(Collectors.joining(", "));
@@ -110,10 +119,10 @@ public final class Backfill {
                 }, latest.getType())
                 .name("changes to rows: " + table.name());
         ProcessedZoneSink.writeBounded(rows, table, global, "backfill/" + table.name());
-        Set<String> before = LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED)).stream()
+        Set<String> before = LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED), storage).stream()
                 .map(LakeCatalog.Commit::instant).collect(Collectors.toSet());
         env.execute("backfill " + table.name());
-        return LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED)).stream()
+        return LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED), storage).stream()
                 .filter(c -> !before.contains(c.instant()))
                 .mapToLong(LakeCatalog.Commit::changes).sum();
     }
@@ -123,9 +132,9 @@ public final class Backfill {
     }
 
     /** Moves the table's directory to a sibling named for this moment; null when there is none. */
-    private static Path moveAside(String path) throws IOException {
+    private Path moveAside(String path) throws IOException {
         Path current = new Path(path);
-        FileSystem fs = current.getFileSystem(new org.apache.hadoop.conf.Configuration());
+        FileSystem fs = current.getFileSystem(storage.hadoopConfiguration());
         if (!fs.exists(current)) {
             return null;
         }
@@ -137,9 +146,9 @@ public final class Backfill {
         return aside;
     }
 
-    private static void putBack(Path aside, String path) throws IOException {
+    private void putBack(Path aside, String path) throws IOException {
         Path current = new Path(path);
-        FileSystem fs = current.getFileSystem(new org.apache.hadoop.conf.Configuration());
+        FileSystem fs = current.getFileSystem(storage.hadoopConfiguration());
         fs.delete(current, true);
         fs.rename(aside, current);
     }

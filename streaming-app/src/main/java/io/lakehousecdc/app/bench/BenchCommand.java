@@ -6,6 +6,7 @@ import io.lakehousecdc.app.demo.ClinicWorkload;
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeOptions;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.util.FileUtils;
 import org.apache.flink.util.TimeUtils;
@@ -256,7 +257,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         List<Progress.Point> seen = Collections.synchronizedList(new ArrayList<>());
-        Progress progress = lakeTable != null ? new LakeProgress(lakeTable, scenario != Scenario.SNAPSHOT) : new Progress() {
+        Progress progress = lakeTable != null ? new LakeProgress(lakeTable, LAKE_STORAGE, scenario != Scenario.SNAPSHOT) : new Progress() {
             @Override
             public List<Point> points() {
                 synchronized (seen) {
@@ -476,8 +477,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The bench writes its lakes on local disk, without lake.s3 settings. */
+    private static final LakeStorage LAKE_STORAGE = LakeStorage.defaults();
+
     private static long count(String lakeTable) throws Exception {
-        Object count = LakeQuery.over(Map.of("bench", lakeTable)).run("SELECT COUNT(*) FROM bench").rows().get(0).getField(0);
+        Object count = LakeQuery.over(Map.of("bench", lakeTable), LAKE_STORAGE).run("SELECT COUNT(*) FROM bench").rows().get(0).getField(0);
         return ((Number) count).longValue();
     }
 

@@ -2,6 +2,7 @@ package io.lakehousecdc.app.bench;
 
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 final class LakeProgress implements Progress, AutoCloseable {
 
     private final String path;
+    private final LakeStorage storage;
     private final boolean revisions;
     private final List<Point> points = new ArrayList<>();
     private final Thread poller;
@@ -25,8 +27,9 @@ final class LakeProgress implements Progress, AutoCloseable {
     private String lastInstant = "";
     private LakeQuery query;
 
-    LakeProgress(String path, boolean revisions) {
+    LakeProgress(String path, LakeStorage storage, boolean revisions) {
         this.path = path;
+        this.storage = storage;
         this.revisions = revisions;
         this.poller = new Thread(this::poll, "bench-lake-progress");
         poller.setDaemon(true);
@@ -66,7 +69,7 @@ final class LakeProgress implements Progress, AutoCloseable {
     }
 
     private List<LakeCatalog.Commit> newCommits() {
-        return LakeCatalog.writeCommits(path).stream().filter(c -> c.instant().compareTo(lastInstant) > 0).toList();
+        return LakeCatalog.writeCommits(path, storage).stream().filter(c -> c.instant().compareTo(lastInstant) > 0).toList();
     }
 
     private Point lastPoint() {
@@ -81,7 +84,7 @@ final class LakeProgress implements Progress, AutoCloseable {
      */
     private long highestRevision() throws Exception {
         if (query == null) {
-            query = LakeQuery.over(Map.of("bench", path));
+            query = LakeQuery.over(Map.of("bench", path), storage);
         }
         Object max = query.run("SELECT MAX(revision) FROM bench").rows().get(0).getField(0);
         return max == null ? 0 : ((Number) max).longValue();

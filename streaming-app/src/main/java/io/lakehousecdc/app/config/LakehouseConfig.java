@@ -11,11 +11,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -37,7 +39,8 @@ public final class LakehouseConfig {
     private static final List<ConfigOption<?>> GLOBAL_DEFAULTS = List.of(
             PipelineOptions.NAME, PipelineOptions.TIMEZONE, PipelineOptions.CHECKPOINT_INTERVAL,
             PipelineOptions.PARALLELISM, PipelineOptions.WEB_UI_PORT,
-            LakeOptions.COMPACTION_DELTA_COMMITS, LakeOptions.WRITE_BUFFER_MB);
+            LakeOptions.COMPACTION_DELTA_COMMITS, LakeOptions.COMPACTION_INTERVAL, LakeOptions.RETENTION,
+            LakeOptions.BUCKET_COUNT, LakeOptions.WRITE_BUFFER_MB);
 
     private final Map<String, Setting> settings;
     /** Key prefixes of the entries of sources[] ({@code sources.clinic}) and tables[]. */
@@ -82,7 +85,10 @@ public final class LakehouseConfig {
         }
         Map<String, Setting> settings = new LinkedHashMap<>();
         for (ConfigOption<?> option : GLOBAL_DEFAULTS) {
-            settings.put(option.key(), Setting.of(String.valueOf(option.defaultValue()), "default", false));
+            // Durations in the form the file takes (30 s), which Flink parses back, not Java's PT30S.
+            Object value = option.defaultValue();
+            String text = value instanceof Duration duration ? TimeUtils.formatWithHighestUnit(duration) : String.valueOf(value);
+            settings.put(option.key(), Setting.of(text, "default", false));
         }
         SecretReferences secrets = new SecretReferences(env);
         List<String> sourceEntries = new ArrayList<>();

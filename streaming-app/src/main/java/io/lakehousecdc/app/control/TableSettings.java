@@ -61,9 +61,9 @@ public record TableSettings(
         hudi = new TreeMap<>(hudi);
     }
 
-    /** A table as it is captured when nothing else is said: MERGE_ON_READ, state index, raw zone, enabled. */
+    /** A table as it is captured when nothing else is said: MERGE_ON_READ, bloom index, raw zone, enabled. */
     static TableSettings defaults(String source, String table) {
-        return new TableSettings(source, table, LakeOptions.TableType.MERGE_ON_READ, null, List.of(), "state", null, null,
+        return new TableSettings(source, table, LakeOptions.TableType.MERGE_ON_READ, null, List.of(), "bloom", null, null,
                 true, true, new TreeMap<>(), null);
     }
 

@@ -8,6 +8,7 @@ import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.core.LakeZone;
 import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.util.FileUtils;
 import org.apache.flink.util.TimeUtils;
@@ -180,7 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (var table : pipeline.job().tables()) {
             Map<String, Long> committed = committedByTable.computeIfAbsent(table.name(), t -> new HashMap<>());
             Instant last = null;
-            for (LakeCatalog.Commit commit : LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED))) {
+            for (LakeCatalog.Commit commit : LakeCatalog.writeCommits(table.path(LakeZone.PROCESSED), LakeStorage.from(pipeline.job().global()))) {
                 committed.put(commit.instant(), commit.changes());
                 last = commit.startedAt();
             }
@@ -210,7 +211,7 @@ public final class DemoCommand implements Callable<Integer> {
         } while (!after.equals(before));
 
         Map<String, String> tables = LakeLayout.processedTables(config);
-        LakeQuery query = LakeQuery.over(tables);
+        LakeQuery query = LakeQuery.over(tables, LakeStorage.from(config.global()));
         Map<String, Long> lake = new LinkedHashMap<>();
         for (String name : tables.keySet()) {
             Object count = query.run("SELECT COUNT(*) FROM " + name).rows().get(0).getField(0);

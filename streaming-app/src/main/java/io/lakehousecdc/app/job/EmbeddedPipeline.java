@@ -3,6 +3,7 @@ package io.lakehousecdc.app.job;
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
+import io.lakehousecdc.lake.LakeStorage;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.savepoints.SavepointDirectory;
 import io.lakehousecdc.savepoints.StoredSavepoint;
@@ -10,6 +11,7 @@ import io.lakehousecdc.savepoints.StoredSavepoint;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -57,6 +59,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
         String restorePath = "latest".equals(restoreFrom) ? latest(checkpointDir) : restoreFrom;
 
         Configuration flink = flinkConfiguration(global, checkpointDir);
+        // The cluster runs in this process: its checkpoints and the failed-events files reach an
+        // s3a:// lake through this process's file systems, set up with the lake's settings.
+        FileSystem.initialize(flink, null);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
         job.build(env);
         JobGraph graph = env.getStreamGraph().getJobGraph();
@@ -88,6 +93,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
     public static Configuration flinkConfiguration(Configuration global, String checkpointDir) {
         Configuration flink = PipelineJob.jobSettings(global);
         flink.setString("parallelism.default", String.valueOf(global.get(PipelineOptions.PARALLELISM)));
+        LakeStorage.from(global).flinkOptions().forEach(flink::setString);
+        // Hadoop caches one s3a file system per bucket for the whole process, made under the class
+        // loader of the job that opened it first; in this process every job's class loader is this
+        // process's own, so it stays usable after that job ends (by queries, by the next run).
+        flink.setString("classloader.check-leaked-classloader", "false");
         flink.setString("state.checkpoints.dir", checkpointDir);
         flink.setString("state.savepoints.dir", checkpointDir + "/savepoints");
         flink.setString("state.checkpoints.num-retained", "3");

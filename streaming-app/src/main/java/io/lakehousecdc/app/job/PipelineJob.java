@@ -15,6 +15,7 @@ import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
 import io.lakehousecdc.lake.RawZoneSink;
+import io.lakehousecdc.lake.TableIndex;
 import io.lakehousecdc.source.ChangeSource;
 import io.lakehousecdc.source.dms.DmsChangeSource;
 import io.lakehousecdc.source.dms.DmsSourceSettings;
@@ -35,6 +36,7 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.OutputTag;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,7 +101,9 @@ public final class PipelineJob {
             warnings.addAll(source.warnings());
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
-                tables.add(lakeTable(source.schemas().get(i), entry.getValue().get(i), basePath));
+                LakeTable table = lakeTable(source.schemas().get(i), entry.getValue().get(i), basePath);
+                ProcessedZoneSink.checkExisting(table, global);
+                tables.add(table);
             }
             plans.add(new SourcePlan(entry.getKey(), source, tables));
         }
@@ -150,7 +154,17 @@ public final class PipelineJob {
             throw new SetupException("Table " + schema.table().sourceName() + " has type '" + conf.toMap().get("type")
                     + "': use MERGE_ON_READ or COPY_ON_WRITE");
         }
+        Duration retention;
+        try {
+            retention = conf.get(LakeOptions.TABLE_RETENTION);
+        } catch (IllegalArgumentException e) {
+            throw new SetupException("Table " + schema.table().sourceName() + " has retention '" + conf.toMap().get("retention")
+                    + "': write it as a duration such as 30d, 12h or 90min");
+        }
+        String ordering = conf.get(LakeOptions.ORDERING_COLUMN);
         return new LakeTable(schema, basePath, type, conf.get(LakeOptions.PARTITION_BY), hudi,
+                TableIndex.parse(conf.get(LakeOptions.INDEX_TYPE), schema.table().sourceName()),
+                ordering == null || ordering.isBlank() ? null : ordering.trim(), retention,
                 conf.get(LakeOptions.RAW_ZONE));
     }
 

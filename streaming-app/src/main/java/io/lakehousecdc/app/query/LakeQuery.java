@@ -3,6 +3,7 @@ package io.lakehousecdc.app.query;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
 import io.lakehousecdc.lake.LakeCatalog.ReadWindow;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -32,29 +33,39 @@ public final class LakeQuery {
         this.tables = tables;
     }
 
-    /** Registers the committed ones among {@code pathsByName} (lake table name to base path). */
+    /** Registers the committed ones among {@code pathsByName} on local disk (lake table name to base path). */
     public static LakeQuery over(Map<String, String> pathsByName) {
-        return over(pathsByName, LakeVersion.LATEST);
+        return over(pathsByName, LakeVersion.LATEST, LakeStorage.defaults());
+    }
+
+    /** Registers the committed ones among {@code pathsByName}, read with the lake's storage settings. */
+    public static LakeQuery over(Map<String, String> pathsByName, LakeStorage storage) {
+        return over(pathsByName, LakeVersion.LATEST, storage);
     }
 
     /**
      * Registers {@code version} of the committed ones among {@code pathsByName} (lake table name
-     * to base path).
+     * to base path), read with the lake's storage settings.
      *
      * @throws SetupException when {@code version} is outside a table's readable commits
      */
-    public static LakeQuery over(Map<String, String> pathsByName, LakeVersion version) {
+    public static LakeQuery over(Map<String, String> pathsByName, LakeVersion version, LakeStorage storage) {
         Configuration conf = new Configuration();
         conf.setString("table.exec.resource.default-parallelism", "1");
         conf.setString("parallelism.default", "1");
+        // Hadoop caches a file system per scheme and bucket for the whole process, made with the
+        // class loader of the job that first opened it; in-process jobs all use this process's
+        // class loader, so a finished job's must stay usable by the next (s3a://).
+        conf.setString("classloader.check-leaked-classloader", "false");
         TableEnvironment env = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
         LakeQuery query = new LakeQuery(env);
         Instant now = Instant.now();
         pathsByName.forEach((name, path) -> {
             ReadWindow window = version.isLatest() ? ReadWindow.LATEST
-                    : version.window(name, LakeCatalog.writeCommits(path), () -> LakeCatalog.oldestReadableInstant(path), now);
-            query.registered.addAll(LakeCatalog.register(env, name, path, window));
+                    : version.window(name, LakeCatalog.writeCommits(path, storage),
+                            () -> LakeCatalog.oldestReadableInstant(path, storage), now);
+            query.registered.addAll(LakeCatalog.register(env, name, path, window, storage));
         });
         return query;
     }
