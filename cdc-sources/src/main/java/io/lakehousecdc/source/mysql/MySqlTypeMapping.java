@@ -38,6 +38,13 @@ import java.util.Locale;
  */
 final class MySqlTypeMapping {
 
+    /**
+     * How the binlog delivers a zero TIMESTAMP ('0000-00-00 00:00:00', stored as 0). No real
+     * TIMESTAMP is this instant (the type starts at 00:00:01 UTC), so it becomes NULL, as Debezium
+     * makes zero dates everywhere else.
+     */
+    private static final String ZERO_TIMESTAMP = "1970-01-01T00:00:00Z";
+
     private MySqlTypeMapping() {}
 
 
@@ -107,7 +114,7 @@ final class MySqlTypeMapping {
             case "timestamp":
                 return new LakeColumn(
                         new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
-                        v -> LakeTypes.storable(IsoTimestamps.instantToTarget((String) v, zones)));
+                        v -> ZERO_TIMESTAMP.equals(v) ? null : LakeTypes.storable(IsoTimestamps.instantToTarget((String) v, zones)));
             case "geometry":
             case "point":
             case "linestring":

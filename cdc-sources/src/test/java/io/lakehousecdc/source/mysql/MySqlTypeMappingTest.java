@@ -113,6 +113,9 @@ class MySqlTypeMappingTest {
         assertThat(((TimestampData) timestamp.converter().convert("2024-05-01T20:15:30.000123Z")).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-05-02T03:15:30.000123"));
         assertThat(type("timestamp", "timestamp", 0, 0, 0)).isEqualTo(new TimestampType(3));
+        assertThat(timestamp.converter().convert("1970-01-01T00:00:00Z")).as("the binlog's zero TIMESTAMP").isNull();
+        assertThat(((TimestampData) timestamp.converter().convert("1970-01-01T00:00:01Z")).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("1970-01-01T07:00:01"));
     }
 
     @Test
