@@ -2,20 +2,26 @@ package io.lakehousecdc.source;
 
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.DecimalType;
-import org.apache.flink.table.types.logical.TimeType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.time.LocalDate;
 
 /** Lake columns that every database source maps the same way. */
 public final class LakeTypes {
 
     /** Flink's widest exact decimal; wider source decimals are kept as exact text. */
     private static final int MAX_LAKE_DECIMAL_PRECISION = 38;
-    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    private static final long MAX_STORABLE_MILLIS = Long.MAX_VALUE / 1000 - 1;
+
+    private static final int MIN_LAKE_EPOCH_DAY = (int) LocalDate.of(0, 1, 1).toEpochDay();
+    private static final int MAX_LAKE_EPOCH_DAY = (int) LocalDate.of(9999, 12, 31).toEpochDay();
 
     private LakeTypes() {}
 
@@ -50,21 +56,39 @@ public final class LakeTypes {
     }
 
     /**
-     * A time of day given in microseconds: {@code TIME(3)} up to millisecond precision (values
-     * outside 00:00-24:00 are errors), text ({@code HH:MM:SS.ffffff}) beyond, since the lake's
-     * time type holds milliseconds only.
+     * A time of day or signed duration given in microseconds, as text {@code [-]HH:MM:SS[.f...]}
+     * with the column's fraction digits: the lake's time type holds milliseconds of one day only.
      */
-    public static LakeColumn timeOfDayMicros(int fractionalSeconds, boolean nullable) {
-        if (fractionalSeconds > 3) {
-            return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
-                    v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue())));
+    public static LakeColumn timeText(int fractionalSeconds, boolean nullable) {
+        int digits = Math.min(Math.max(fractionalSeconds, 0), 6);
+        return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
+                v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue(), digits)));
+    }
+
+    /**
+     * A timestamp the lake can store: Hudi writes microseconds since the epoch as a long, so
+     * values beyond about 292,000 years, such as PostgreSQL's {@code infinity}, would stop the
+     * writer; they are errors here instead, and their change a failed event.
+     */
+    public static TimestampData storable(TimestampData t) {
+        long millis = t.getMillisecond();
+        if (millis > MAX_STORABLE_MILLIS || millis < -MAX_STORABLE_MILLIS) {
+            throw new IllegalArgumentException("timestamp " + millis + "ms since 1970 is beyond the lake's range (infinity?)");
         }
-        return new LakeColumn(new TimeType(nullable, 3), v -> {
-            long micros = ((Number) v).longValue();
-            if (micros < 0 || micros >= MICROS_PER_DAY) {
-                throw new IllegalArgumentException("time value " + micros + "us is outside 00:00-24:00");
+        return t;
+    }
+
+    /**
+     * A date the lake can read back: Flink's {@code DATE} spans 0000-01-01 to 9999-12-31, and a
+     * query over a value outside fails as a whole; such values are errors here instead.
+     */
+    public static LakeColumn date(boolean nullable) {
+        return new LakeColumn(new DateType(nullable), v -> {
+            int epochDay = ((Number) v).intValue();
+            if (epochDay < MIN_LAKE_EPOCH_DAY || epochDay > MAX_LAKE_EPOCH_DAY) {
+                throw new IllegalArgumentException("date " + epochDay + " days from 1970-01-01 is outside 0000-01-01..9999-12-31");
             }
-            return (int) (micros / 1000);
+            return epochDay;
         });
     }
 

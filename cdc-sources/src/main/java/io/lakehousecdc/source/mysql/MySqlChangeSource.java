@@ -86,7 +86,11 @@ public final class MySqlChangeSource implements ChangeSource {
         SourceSettings common = settings.common();
         Properties debezium = common.debeziumProperties(Map.of(
                 "decimal.handling.mode", "precise",
-                "time.precision.mode", "adaptive_time_microseconds"));
+                "bigint.unsigned.handling.mode", "precise",
+                "time.precision.mode", "adaptive_time_microseconds",
+                // The server stores four-digit years; Debezium's adjuster would turn YEAR 0 and
+                // dates in years 0-99 into 2000-2069 and 1970-1999.
+                "enable.time.adjuster", "false"));
         MySqlSourceBuilder<ChangeRecord> builder = MySqlSource.<ChangeRecord>builder();
         // Snapshot chunks split on the first key column: Flink CDC's own choice for a primary
         // key, and the only way to read a table keyed by an override (one without a primary key).

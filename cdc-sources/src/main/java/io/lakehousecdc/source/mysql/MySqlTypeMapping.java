@@ -9,7 +9,6 @@ import io.lakehousecdc.core.TimeZonePolicy;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
-import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.FloatType;
@@ -19,7 +18,11 @@ import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Locale;
 
 /**
@@ -30,10 +33,17 @@ import java.util.Locale;
  * <p>Time values: {@code DATETIME} is a wall-clock value in the source's declared zone and
  * {@code TIMESTAMP} an instant; both become target-zone (WIB) {@code TIMESTAMP(3)}, or
  * {@code TIMESTAMP(6)} when the source keeps more than milliseconds. {@code DATE} stays a date.
- * {@code TIME} up to millisecond precision becomes {@code TIME(3)}; finer {@code TIME} becomes
- * text ({@code HH:MM:SS.ffffff}), since the lake's time type holds milliseconds only.
+ * {@code TIME} becomes text ({@code [-]HH:MM:SS[.f]}, the column's fraction digits): it ranges
+ * over -838:59:59..838:59:59, which the lake's time type cannot hold.
  */
 final class MySqlTypeMapping {
+
+    /**
+     * How the binlog delivers a zero TIMESTAMP ('0000-00-00 00:00:00', stored as 0). No real
+     * TIMESTAMP is this instant (the type starts at 00:00:01 UTC), so it becomes NULL, as Debezium
+     * makes zero dates everywhere else.
+     */
+    private static final String ZERO_TIMESTAMP = "1970-01-01T00:00:00Z";
 
     private MySqlTypeMapping() {}
 
@@ -75,7 +85,7 @@ final class MySqlTypeMapping {
             case "bit":
                 return column.precision() == 1
                         ? new LakeColumn(new BooleanType(nullable), v -> (Boolean) v)
-                        : new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), LakeTypes::toBytes);
+                        : new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::bitsBigEndian);
             case "char":
             case "varchar":
             case "tinytext":
@@ -94,23 +104,54 @@ final class MySqlTypeMapping {
             case "longblob":
                 return LakeTypes.bytes(nullable);
             case "date":
-                return new LakeColumn(new DateType(nullable), v -> ((Number) v).intValue());
+                return LakeTypes.date(nullable);
             case "time":
-                return LakeTypes.timeOfDayMicros(column.fractionalSeconds(), nullable);
+                return LakeTypes.timeText(column.fractionalSeconds(), nullable);
             case "datetime":
                 return column.fractionalSeconds() <= 3
-                        ? new LakeColumn(new TimestampType(nullable, 3), v -> zones.wallClockMillisToTarget(((Number) v).longValue()))
-                        : new LakeColumn(new TimestampType(nullable, 6), v -> zones.wallClockMicrosToTarget(((Number) v).longValue()));
+                        ? new LakeColumn(new TimestampType(nullable, 3), v -> LakeTypes.storable(zones.wallClockMillisToTarget(((Number) v).longValue())))
+                        : new LakeColumn(new TimestampType(nullable, 6), v -> LakeTypes.storable(zones.wallClockMicrosToTarget(((Number) v).longValue())));
             case "timestamp":
                 return new LakeColumn(
                         new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
-                        v -> IsoTimestamps.instantToTarget((String) v, zones));
+                        v -> ZERO_TIMESTAMP.equals(v) ? null : LakeTypes.storable(IsoTimestamps.instantToTarget((String) v, zones)));
+            case "geometry":
+            case "point":
+            case "linestring":
+            case "polygon":
+            case "multipoint":
+            case "multilinestring":
+            case "multipolygon":
+            case "geometrycollection":
+                return new LakeColumn(new VarBinaryType(nullable, VarBinaryType.MAX_LENGTH), MySqlTypeMapping::geometryBytes);
             default:
                 throw new IllegalArgumentException("type " + column.columnType() + " is not supported");
         }
     }
 
 
+
+    /** Debezium gives BIT(n) least significant byte first; MySQL shows and compares them the other way round. */
+    private static byte[] bitsBigEndian(Object v) {
+        byte[] littleEndian = LakeTypes.toBytes(v);
+        byte[] bigEndian = new byte[littleEndian.length];
+        for (int i = 0; i < littleEndian.length; i++) {
+            bigEndian[i] = littleEndian[littleEndian.length - 1 - i];
+        }
+        return bigEndian;
+    }
+
+    /**
+     * MySQL's own form of a spatial value, the one {@code SELECT} returns: the SRID as four
+     * little-endian bytes, then the WKB. Debezium splits the two; the SRID is absent when 0.
+     */
+    private static byte[] geometryBytes(Object v) {
+        Struct geometry = (Struct) v;
+        byte[] wkb = LakeTypes.toBytes(geometry.get("wkb"));
+        Integer srid = geometry.getInt32("srid");
+        return ByteBuffer.allocate(4 + wkb.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(srid == null ? 0 : srid).put(wkb).array();
+    }
 
     private static BigDecimal toBigDecimal(Object v) {
         return v instanceof BigDecimal d ? d : new BigDecimal(v.toString());

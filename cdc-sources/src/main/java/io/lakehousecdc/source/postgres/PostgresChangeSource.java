@@ -78,6 +78,8 @@ public final class PostgresChangeSource implements ChangeSource {
                 "decimal.handling.mode", "precise",
                 "time.precision.mode", "adaptive_time_microseconds",
                 "binary.handling.mode", "bytes",
+                // ISO-8601 text keeps months, days and time apart; the numeric mode counts a month as 30 days.
+                "interval.handling.mode", "string",
                 "publication.name", settings.publication(),
                 // The publication is checked (and created when allowed) before the job starts.
                 "publication.autocreate.mode", "disabled"));

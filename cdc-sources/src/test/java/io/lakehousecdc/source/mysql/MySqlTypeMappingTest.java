@@ -3,6 +3,9 @@ package io.lakehousecdc.source.mysql;
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.LakeColumn;
 
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
@@ -14,7 +17,6 @@ import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.SmallIntType;
-import org.apache.flink.table.types.logical.TimeType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
@@ -25,6 +27,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -110,26 +113,54 @@ class MySqlTypeMappingTest {
         assertThat(((TimestampData) timestamp.converter().convert("2024-05-01T20:15:30.000123Z")).toLocalDateTime())
                 .isEqualTo(LocalDateTime.parse("2024-05-02T03:15:30.000123"));
         assertThat(type("timestamp", "timestamp", 0, 0, 0)).isEqualTo(new TimestampType(3));
+        assertThat(timestamp.converter().convert("1970-01-01T00:00:00Z")).as("the binlog's zero TIMESTAMP").isNull();
+        assertThat(((TimestampData) timestamp.converter().convert("1970-01-01T00:00:01Z")).toLocalDateTime())
+                .isEqualTo(LocalDateTime.parse("1970-01-01T07:00:01"));
     }
 
     @Test
-    void dateStaysADateAndTimeStaysATime() {
+    void dateStaysADate() {
         LakeColumn date = map("date", "date", 0, 0, 0);
         assertThat(date.type()).isEqualTo(new DateType());
         assertThat(date.converter().convert(19_723)).isEqualTo(19_723);
+    }
 
+    @Test
+    void timeIsTextWithTheColumnsFractionDigitsOverItsWholeRange() {
         LakeColumn time = map("time", "time", 0, 0, 0);
-        assertThat(time.type()).isEqualTo(new TimeType(3));
-        assertThat(time.converter().convert(3_723_000_000L)).isEqualTo(3_723_000);
-        assertThatThrownBy(() -> time.converter().convert(90_000_000_000L)).hasMessageContaining("outside");
+        assertThat(time.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
+        assertThat(time.converter().convert(3_723_000_000L)).isEqualTo(StringData.fromString("01:02:03"));
+        long maxMicros = (838L * 3600 + 59 * 60 + 59) * 1_000_000;
+        assertThat(time.converter().convert(maxMicros)).isEqualTo(StringData.fromString("838:59:59"));
+        assertThat(time.converter().convert(-maxMicros)).isEqualTo(StringData.fromString("-838:59:59"));
+        assertThat(time.converter().convert(-1_000_000L)).isEqualTo(StringData.fromString("-00:00:01"));
 
+        assertThat(map("time", "time(3)", 0, 0, 3).converter().convert(86_400_001_000L))
+                .isEqualTo(StringData.fromString("24:00:00.001"));
         LakeColumn fine = map("time", "time(6)", 0, 0, 6);
-        assertThat(fine.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         assertThat(fine.converter().convert(-(3_600_000_000L * 100 + 1))).isEqualTo(StringData.fromString("-100:00:00.000001"));
+        assertThatThrownBy(() -> map("time", "time(3)", 0, 0, 3).converter().convert(1L))
+                .hasMessageContaining("more than 3 fraction digits");
+    }
+
+    @Test
+    void spatialValuesAreMySqlsOwnBytesSridThenWkb() {
+        Schema geometrySchema = SchemaBuilder.struct().name("io.debezium.data.geometry.Geometry")
+                .field("wkb", Schema.BYTES_SCHEMA).field("srid", Schema.OPTIONAL_INT32_SCHEMA).build();
+        byte[] wkb = {1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, -16, 63, 0, 0, 0, 0, 0, 0, 0, 64};
+        for (String type : List.of("geometry", "point", "polygon", "geometrycollection")) {
+            LakeColumn geometry = map(type, type, 0, 0, 0);
+            assertThat(geometry.type()).as(type).isEqualTo(new VarBinaryType(VarBinaryType.MAX_LENGTH));
+            byte[] withSrid = (byte[]) geometry.converter().convert(
+                    new Struct(geometrySchema).put("wkb", ByteBuffer.wrap(wkb)).put("srid", 4326));
+            assertThat(withSrid).startsWith((byte) 0xE6, (byte) 0x10, (byte) 0, (byte) 0).endsWith(wkb).hasSize(4 + wkb.length);
+            byte[] withoutSrid = (byte[]) geometry.converter().convert(new Struct(geometrySchema).put("wkb", ByteBuffer.wrap(wkb)));
+            assertThat(withoutSrid).startsWith((byte) 0, (byte) 0, (byte) 0, (byte) 0).endsWith(wkb);
+        }
     }
 
     @Test
     void unsupportedTypesAreNamed() {
-        assertThatThrownBy(() -> type("geometry", "geometry", 0, 0, 0)).hasMessageContaining("geometry");
+        assertThatThrownBy(() -> type("uuid", "uuid", 0, 0, 0)).hasMessageContaining("uuid");
     }
 }

@@ -87,6 +87,14 @@ class PostgresTypeMappingTest {
     }
 
     @Test
+    void timestampsBeyondWhatTheLakeStoresAreErrors() {
+        assertThatThrownBy(() -> map("timestamp", 0, 0, 6).converter().convert(Long.MAX_VALUE))
+                .hasMessageContaining("beyond the lake's range");
+        assertThatThrownBy(() -> map("timestamp", 0, 0, 3).converter().convert(9_223_372_036_825_200_000L))
+                .hasMessageContaining("beyond the lake's range");
+    }
+
+    @Test
     void arraysConvertEachElementAndKeepNulls() {
         LakeColumn ints = PostgresTypeMapping.map(
                 new PostgresColumn("c", "int4", true, false, 0, 0, 0, true), zones);
@@ -99,9 +107,23 @@ class PostgresTypeMappingTest {
     }
 
     @Test
-    void fineTimesAreTextAndUnknownTypesAreNamed() {
+    void timeIsTextWithTheColumnsFractionDigitsUpTo24Hours() {
+        assertThat(map("time", 0, 0, 6).type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         assertThat(map("time", 0, 0, 6).converter().convert(45_296_000_001L)).isEqualTo(StringData.fromString("12:34:56.000001"));
-        assertThat(map("time", 0, 0, 3).converter().convert(45_296_001_000L)).isEqualTo(45_296_001);
+        assertThat(map("time", 0, 0, 3).converter().convert(45_296_001_000L)).isEqualTo(StringData.fromString("12:34:56.001"));
+        assertThat(map("time", 0, 0, 0).converter().convert(86_400_000_000L)).isEqualTo(StringData.fromString("24:00:00"));
+    }
+
+    @Test
+    void intervalAndTimeWithZoneAreDebeziumsText() {
+        assertThat(map("interval", 0, 0, 6).converter().convert("P1Y2M-3DT4H5M6.000007S"))
+                .isEqualTo(StringData.fromString("P1Y2M-3DT4H5M6.000007S"));
+        assertThat(map("timetz", 0, 0, 6).converter().convert("05:34:56.123456Z")).isEqualTo(StringData.fromString("05:34:56.123456Z"));
+    }
+
+    @Test
+    void unknownTypesAreNamed() {
         assertThatThrownBy(() -> type("tsvector")).hasMessageContaining("tsvector");
+        assertThatThrownBy(() -> type("money")).hasMessageContaining("numeric(19,2)");
     }
 }
