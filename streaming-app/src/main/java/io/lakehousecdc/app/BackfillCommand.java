@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = {"Rebuilds a table's processed zone from its raw-zone change log: the latest change of every key",
                 "becomes its row. Stop the pipeline first (lakehouse savepoint stop) and start it again afterwards;",
-                "tables with index-type state must be switched to bloom or bucket first, as their index is kept",
-                "in the job's state and would not know the rebuilt files."})
+                "a table with index-type state is refused: its index is kept in the job's state and would not",
+                "know the rebuilt files (bloom, the default, reloads it from them)."})
 final class BackfillCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,7 +41,7 @@ final class BackfillCommand implements Callable<Integer> {
                 .orElseThrow(() -> new SetupException("No captured table is named " + tableName + ": use one of "
                         + String.join(", ", tables.stream().map(LakeTable::name).toList())));
         Backfill.Outcome outcome = new Backfill(table, job.global()).run(fromInstant);
-        System.out.println("backfill: " + table.name() + " now holds " + outcome.rowsWritten() + " rows written from its raw zone"
+        System.out.println("backfill: wrote " + outcome.rowsWritten() + " rows of " + table.name() + " from its raw zone"
                 + (outcome.replacedTableKeptAt() == null ? "" : "; the table it replaced is kept at " + outcome.replacedTableKeptAt()));
         return 0;
     }
