@@ -42,7 +42,8 @@ final class BackfillCommand implements Callable<Integer> {
                         + String.join(", ", tables.stream().map(LakeTable::name).toList())));
         Backfill.Outcome outcome = new Backfill(table, job.global()).run(fromInstant);
         System.out.println("backfill: wrote " + outcome.rowsWritten() + " rows of " + table.name() + " from its raw zone"
-                + (outcome.replacedTableKeptAt() == null ? "" : "; the table it replaced is kept at " + outcome.replacedTableKeptAt()));
+                + (outcome.replacedTableKeptAt() == null ? ""
+                        : "; the table it replaced is kept at " + outcome.replacedTableKeptAt()));
         return 0;
     }
 }
