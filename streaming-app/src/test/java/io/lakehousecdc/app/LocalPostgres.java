@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -104,8 +105,24 @@ public final class LocalPostgres implements AutoCloseable {
         try (Connection cdc = connect(database, CDC_USER, CDC_PASSWORD); Statement st = cdc.createStatement()) {
             st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
         }
-        try (Connection postgres = connect("postgres", ADMIN_USER, ADMIN_PASSWORD); Statement st = postgres.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        // A job's connections (of the CDC user, which the admin may not terminate) can outlive
+        // the job by a moment on a loaded machine.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Connection postgres = connect("postgres", ADMIN_USER, ADMIN_PASSWORD); Statement st = postgres.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while dropping " + database, e);
+            }
         }
     }
 
