@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ public final class ModelLoader {
             root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         } catch (JacksonException e) {
             throw new SetupException("Model file " + origin + " is not valid YAML (line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "): " + e.getOriginalMessage());
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "): " + yamlProblem(e));
         }
         if (root == null || !root.isObject()) {
             throw new SetupException("Model file " + origin + " is empty or not a mapping: start from an example in README.md, section Warehouse");
@@ -257,6 +258,14 @@ public final class ModelLoader {
             checkNoCycle(byName.get(input), byName, path);
         }
         path.remove(path.size() - 1);
+    }
+
+    /** SnakeYAML's reason without its multi-line excerpt of the text. */
+    private static String yamlProblem(JacksonException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+            return marked.getProblem();
+        }
+        return e.getOriginalMessage().lines().findFirst().orElse("");
     }
 
     /** The {@code {model}} names in a report's SQL, in order of appearance. */
