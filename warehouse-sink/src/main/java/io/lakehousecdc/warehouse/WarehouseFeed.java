@@ -5,7 +5,9 @@ import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.warehouse.model.Model;
 import io.lakehousecdc.warehouse.model.ModelKind;
 import io.lakehousecdc.warehouse.model.ModelLoader;
-import io.lakehousecdc.warehouse.postgres.PostgresConnection;
+import io.lakehousecdc.warehouse.postgres.PostgresStaging;
+import io.lakehousecdc.warehouse.redshift.RedshiftConnections;
+import io.lakehousecdc.warehouse.sql.Identifiers;
 import io.lakehousecdc.warehouse.sql.ModelStatements;
 import io.lakehousecdc.warehouse.sql.Sql;
 import io.lakehousecdc.warehouse.sql.StagedRows;
@@ -79,9 +81,9 @@ public final class WarehouseFeed implements AutoCloseable {
                     throw new SetupException("warehouse.jdbc-url is " + (url == null ? "not set" : "'" + url + "'")
                             + ": the postgres dialect needs jdbc:postgresql://host:port/database");
                 }
-                yield PostgresConnection.open(url, config.get(WarehouseOptions.USERNAME), config.get(WarehouseOptions.PASSWORD));
+                yield PostgresStaging.connect(url, config.get(WarehouseOptions.USERNAME), config.get(WarehouseOptions.PASSWORD));
             }
-            case "redshift" -> throw new SetupException("redshift");
+            case "redshift" -> RedshiftConnections.open(config);
             default -> throw new SetupException("warehouse.dialect '" + dialect + "' is unknown: use postgres or redshift");
         };
         return create(models, connection, schema(config), lakeTypes);
@@ -208,7 +210,7 @@ public final class WarehouseFeed implements AutoCloseable {
         List<Sql> sql = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
             Model model = pending.get(i);
-            sql.addAll(statements.apply(model, io.lakehousecdc.warehouse.sql.Identifiers.quote(STAGE), "_lh_" + i + "_"));
+            sql.addAll(statements.apply(model, Identifiers.quote(STAGE), "_lh_" + i + "_"));
             sql.addAll(statements.recordInstant(model, batch.lakeTable(), batch.instant(), batch.rows().size()));
         }
         List<Model> reports = reportsReading(pending);

@@ -3,7 +3,7 @@ package io.lakehousecdc.warehouse;
 import io.lakehousecdc.core.ChangeOp;
 import io.lakehousecdc.warehouse.model.Model;
 import io.lakehousecdc.warehouse.model.ModelLoader;
-import io.lakehousecdc.warehouse.postgres.PostgresConnection;
+import io.lakehousecdc.warehouse.postgres.PostgresStaging;
 
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.DecimalType;
@@ -67,7 +67,7 @@ final class LocalWarehouse implements AutoCloseable {
         for (int i = 0; i < modelYaml.length; i++) {
             models.add(ModelLoader.parse(modelYaml[i], "model-" + i + ".yaml", "model_" + i));
         }
-        return WarehouseFeed.create(models, PostgresConnection.open(URL, USER, PASSWORD), schema, LAKE);
+        return WarehouseFeed.create(models, PostgresStaging.connect(URL, USER, PASSWORD), schema, LAKE);
     }
 
     /** The rows of a query, values as text, in the order the query gives. */

@@ -1,37 +1,39 @@
-package io.lakehousecdc.warehouse.postgres;
+package io.lakehousecdc.warehouse.sql;
 
 import io.lakehousecdc.core.SetupException;
-import io.lakehousecdc.warehouse.sql.Identifiers;
-import io.lakehousecdc.warehouse.sql.Sql;
-import io.lakehousecdc.warehouse.sql.SqlDialect;
-import io.lakehousecdc.warehouse.sql.StagedRows;
-import io.lakehousecdc.warehouse.sql.WarehouseConnection;
-import io.lakehousecdc.warehouse.sql.WarehouseException;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-/** The warehouse on PostgreSQL: staging by batched inserts into a temporary table, one JDBC transaction per batch. */
-public final class PostgresConnection implements WarehouseConnection {
+/** The warehouse over JDBC: one transaction per batch; how rows are staged is the warehouse's own. */
+public final class JdbcConnection implements WarehouseConnection {
 
-    private static final int INSERT_BATCH = 1000;
-    private static final PostgresDialect DIALECT = new PostgresDialect();
+    /** Fills a batch's staging table inside the batch's transaction. */
+    public interface Staging {
+        /** Creates and fills the temporary table {@code rows.table()}. */
+        void stage(Connection connection, StagedRows rows) throws SQLException;
 
-    private final Connection connection;
-
-    private PostgresConnection(Connection connection) {
-        this.connection = connection;
+        /** Called once the batch's transaction has ended, committed or not. */
+        default void finish() {}
     }
 
-    public static PostgresConnection open(String jdbcUrl, String user, String password) {
+    private final Connection connection;
+    private final SqlDialect dialect;
+    private final Staging staging;
+
+    private JdbcConnection(Connection connection, SqlDialect dialect, Staging staging) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.staging = staging;
+    }
+
+    public static JdbcConnection open(String jdbcUrl, String user, String password, SqlDialect dialect, Staging staging) {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -39,10 +41,12 @@ public final class PostgresConnection implements WarehouseConnection {
         if (password != null) {
             props.setProperty("password", password);
         }
-        // Rewritten into multi-row INSERTs: staging costs one round trip per thousand rows.
-        props.setProperty("reWriteBatchedInserts", "true");
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            // Rewritten into multi-row INSERTs: staging costs one round trip per thousand rows.
+            props.setProperty("reWriteBatchedInserts", "true");
+        }
         try {
-            return new PostgresConnection(DriverManager.getConnection(jdbcUrl, props));
+            return new JdbcConnection(DriverManager.getConnection(jdbcUrl, props), dialect, staging);
         } catch (SQLException e) {
             throw new SetupException("Cannot connect to the warehouse at " + jdbcUrl + " (" + SetupException.firstLine(e)
                     + "): check warehouse.jdbc-url, warehouse.username and warehouse.password");
@@ -51,7 +55,7 @@ public final class PostgresConnection implements WarehouseConnection {
 
     @Override
     public SqlDialect dialect() {
-        return DIALECT;
+        return dialect;
     }
 
     @Override
@@ -94,9 +98,8 @@ public final class PostgresConnection implements WarehouseConnection {
         Sql current = null;
         try {
             connection.setAutoCommit(false);
-            current = Sql.of(rows.createTable(DIALECT));
-            run(current);
-            stage(rows);
+            current = Sql.of("staging " + rows.rows().size() + " rows");
+            staging.stage(connection, rows);
             for (Sql sql : statements) {
                 current = sql;
                 run(sql);
@@ -118,33 +121,8 @@ public final class PostgresConnection implements WarehouseConnection {
             } catch (SQLException ignored) {
                 // The connection is broken; the next use reports it.
             }
+            staging.finish();
         }
-    }
-
-    private void stage(StagedRows rows) throws SQLException {
-        String placeholders = String.join(", ", java.util.Collections.nCopies(rows.columns().size(), "?"));
-        String insert = "INSERT INTO " + Identifiers.quote(rows.table()) + " VALUES (" + placeholders + ")";
-        try (PreparedStatement st = connection.prepareStatement(insert)) {
-            int pending = 0;
-            for (Object[] row : rows.rows()) {
-                for (int i = 0; i < row.length; i++) {
-                    st.setObject(i + 1, jdbcValue(row[i]));
-                }
-                st.addBatch();
-                if (++pending == INSERT_BATCH) {
-                    st.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                st.executeBatch();
-            }
-        }
-    }
-
-    private static Object jdbcValue(Object value) {
-        // PgJDBC binds java.time types but not Instant; an instant is a timestamptz at UTC.
-        return value instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : value;
     }
 
     private void run(Sql sql) throws SQLException {
@@ -156,7 +134,7 @@ public final class PostgresConnection implements WarehouseConnection {
     private PreparedStatement prepare(Sql sql) throws SQLException {
         PreparedStatement st = connection.prepareStatement(sql.text());
         for (int i = 0; i < sql.params().size(); i++) {
-            st.setObject(i + 1, jdbcValue(sql.params().get(i)));
+            st.setObject(i + 1, sql.params().get(i));
         }
         return st;
     }
