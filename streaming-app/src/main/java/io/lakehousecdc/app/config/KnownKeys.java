@@ -4,6 +4,7 @@ import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeOptions;
 import io.lakehousecdc.source.SourceOptions;
+import io.lakehousecdc.warehouse.WarehouseOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 
@@ -27,9 +28,6 @@ final class KnownKeys {
     private static final Set<String> TABLE = new TreeSet<>();
     /** Read by io.lakehousecdc.app.control.ControlPlane, which has no options class of its own to take them from. */
     private static final Set<String> CONTROL_PLANE = Set.of("control-plane.jdbc-url", "control-plane.username", "control-plane.password");
-    /** Sections whose consumers are not built yet: the keys of the documented example. */
-    private static final Set<String> PLANNED = Set.of(
-            "warehouse.dialect", "warehouse.jdbc-url", "warehouse.username", "warehouse.password", "warehouse.models");
 
     static {
         GLOBAL.addAll(keys(PipelineOptions.class));
@@ -37,7 +35,7 @@ final class KnownKeys {
             (key.startsWith("lake.") ? GLOBAL : TABLE).add(key);
         }
         GLOBAL.addAll(CONTROL_PLANE);
-        GLOBAL.addAll(PLANNED);
+        GLOBAL.addAll(keys(WarehouseOptions.class));
         SOURCE.addAll(keys(SourceOptions.class));
     }
 
