@@ -19,4 +19,14 @@ public enum ChangeOp {
     public StringData codeData() {
         return codeData;
     }
+
+    /** The operation whose code {@code code} is, as read back from {@code _cdc_op}. */
+    public static ChangeOp ofCode(StringData code) {
+        for (ChangeOp op : values()) {
+            if (op.codeData.equals(code)) {
+                return op;
+            }
+        }
+        throw new IllegalArgumentException("'" + code + "' is not a change operation code: expected r, c, u or d");
+    }
 }

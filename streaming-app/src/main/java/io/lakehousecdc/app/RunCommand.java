@@ -1,10 +1,13 @@
 package io.lakehousecdc.app;
 
+import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.app.job.ClusterPipeline;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
+import io.lakehousecdc.warehouse.WarehouseOptions;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -32,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineJob job = PipelineJob.prepare(options.load());
+        LakehouseConfig config = options.load();
+        PipelineJob job = PipelineJob.prepare(config);
         job.warnings().forEach(w -> System.err.println("warning: " + w));
         Optional<StreamExecutionEnvironment> cluster = ClusterPipeline.context();
         if (cluster.isPresent()) {
@@ -41,17 +45,30 @@ final class RunCommand implements Callable<Integer> {
                         + " set job.initialSavepointPath (Kubernetes operator) or pass -s to flink run");
             }
             System.out.println("Running " + job.tables().size() + " tables on the Flink cluster that started this program.");
+            if (WarehouseFeedRunner.configured(config)) {
+                System.out.println("The warehouse models are fed by lakehouse feed, run beside the cluster with the same config.");
+            }
             ClusterPipeline.run(job, cluster.get());
             return 0;
         }
         StopSignal stop = StopSignal.install();
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState)) {
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState);
+                WarehouseFeedRunner feed = WarehouseFeedRunner.configured(config) ? WarehouseFeedRunner.start(config) : null) {
             System.out.println("Flink web UI: " + pipeline.webUi());
             job.global().getOptional(PipelineOptions.PROMETHEUS_PORT)
                     .ifPresent(port -> System.out.println("Prometheus metrics: http://localhost:" + port + "/metrics"));
             System.out.println("Job " + pipeline.jobId() + " is running " + job.tables().size() + " tables; Ctrl-C stops it.");
             System.out.println("Checkpoints: " + pipeline.checkpointDir() + " (resume with --from-savepoint latest)");
+            if (feed != null) {
+                System.out.println("Warehouse feed: following the lake's raw zone into the models of "
+                        + config.warehouse().get(WarehouseOptions.MODELS));
+            }
+            boolean feedFailureShown = false;
             while (!pipeline.status().isGloballyTerminalState()) {
+                if (feed != null && feed.failure().isPresent() && !feedFailureShown) {
+                    System.err.println("error: the warehouse feed stopped, the lake job keeps running: " + feed.failure().get().getMessage());
+                    feedFailureShown = true;
+                }
                 if (stop.await(1000)) {
                     System.out.println("Stopping; the job resumes from its last checkpoint with --from-savepoint latest.");
                     pipeline.cancel();

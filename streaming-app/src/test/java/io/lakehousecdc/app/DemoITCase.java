@@ -34,13 +34,19 @@ class DemoITCase {
             try (Connection admin = LocalMySql.connectAdmin(); Statement st = admin.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + database);
             }
+            try (Connection warehouse = LocalPostgres.connectWarehouse(); Statement st = warehouse.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + database + " CASCADE");
+            }
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(printed).isZero();
         assertThat(printed).contains("Flink web UI: http://127.0.0.1:")
                 .contains("captured")
                 .contains("Source and lake agree.")
+                .contains("Source and warehouse agree.")
                 .doesNotContain("DIFFERENT");
         assertThat(printed.lines().filter(l -> l.startsWith("clinic_" + database))).hasSize(4).allMatch(l -> l.endsWith("equal"));
+        assertThat(printed.lines().filter(l -> l.startsWith("dim_") || l.startsWith("fact_") || l.startsWith("rpt_")))
+                .as("the warehouse models against the source").hasSize(5).allMatch(l -> l.endsWith("equal"));
     }
 }

@@ -23,6 +23,7 @@ public final class LocalPostgres implements AutoCloseable {
     static final String CDC_PASSWORD = env("LAKEHOUSE_CDC_PASSWORD", "lakehouse-cdc-local");
     private static final String ADMIN_USER = "lakehouse";
     private static final String ADMIN_PASSWORD = env("LAKEHOUSE_ADMIN_PASSWORD", "lakehouse-local");
+    private static final String WAREHOUSE = "warehouse";
 
     public final String database;
     final String slot;
@@ -40,6 +41,24 @@ public final class LocalPostgres implements AutoCloseable {
             st.execute("CREATE DATABASE " + name);
         }
         return new LocalPostgres(name, connect(name, ADMIN_USER, ADMIN_PASSWORD));
+    }
+
+    /** The local warehouse database that scripts/local-services.sh creates, as the user that owns it. */
+    static Connection connectWarehouse() throws SQLException {
+        return connect(WAREHOUSE, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    /** A {@code warehouse:} config section for {@code schema} of the local warehouse, fed by the models in {@code models}. */
+    static String warehouseYaml(String schema, java.nio.file.Path models) {
+        return """
+                warehouse:
+                  jdbc-url: jdbc:postgresql://%s:%d/%s
+                  username: %s
+                  password: %s
+                  schema: %s
+                  models: %s
+                  poll-interval: 500ms
+                """.formatted(HOST, PORT, WAREHOUSE, ADMIN_USER, ADMIN_PASSWORD, schema, models);
     }
 
     private static Connection connect(String database, String user, String password) throws SQLException {

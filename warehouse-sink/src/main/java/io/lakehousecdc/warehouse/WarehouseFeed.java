@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Feeds lake changes to the warehouse models. Each batch (one lake commit of one lake table) is
@@ -179,11 +180,22 @@ public final class WarehouseFeed implements AutoCloseable {
         return least;
     }
 
-    /** Applies every batch the source has after what is applied, table by table, oldest first. */
+    /**
+     * Brings every model up to the source's newest instant, table by table: a model without
+     * history gets the table's whole history as one batch, then each instant after what the
+     * table's models have is applied in order.
+     */
     public List<ApplyResult> catchUp(ChangeBatchSource source) {
         List<ApplyResult> results = new ArrayList<>();
         for (String lakeTable : lakeTables()) {
-            for (String instant : source.instantsAfter(lakeTable, appliedUpTo(lakeTable))) {
+            if (applied(lakeTable).size() < byLakeTable.get(lakeTable).size()) {
+                source.readHistory(lakeTable).ifPresent(history -> results.add(apply(history, last -> last == null)));
+            }
+            String from = appliedUpTo(lakeTable);
+            if (from == null) {
+                continue;
+            }
+            for (String instant : source.instantsAfter(lakeTable, from)) {
                 results.add(apply(source.read(lakeTable, instant)));
             }
         }
@@ -192,13 +204,20 @@ public final class WarehouseFeed implements AutoCloseable {
 
     /** Applies one batch to the models it feeds that do not have it yet, and refreshes their reports. */
     public ApplyResult apply(ChangeBatch batch) {
+        return apply(batch, last -> last == null || ChangeBatch.isAfter(batch.instant(), last));
+    }
+
+    /**
+     * Applies {@code batch} to the models it feeds whose last applied instant (null: none)
+     * passes {@code isPending}, and refreshes the reports that read them, in one transaction.
+     */
+    private ApplyResult apply(ChangeBatch batch, Predicate<String> isPending) {
         List<Model> fed = byLakeTable.getOrDefault(batch.lakeTable(), List.of());
         Map<String, String> applied = applied(batch.lakeTable());
         List<Model> pending = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Model model : fed) {
-            String last = applied.get(model.name());
-            if (last == null || ChangeBatch.isAfter(batch.instant(), last)) {
+            if (isPending.test(applied.get(model.name()))) {
                 pending.add(model);
             } else {
                 skipped.add(model.name());

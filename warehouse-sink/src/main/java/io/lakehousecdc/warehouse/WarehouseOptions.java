@@ -38,6 +38,16 @@ public final class WarehouseOptions {
             .defaultValue("public")
             .withDescription("Schema the models' tables and the lakehouse_feed_state table live in.");
 
+    public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOptions.key("warehouse.poll-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("How often the feed looks for new lake commits once it has caught up.");
+
+    public static final ConfigOption<Duration> MAX_RETRY_DELAY = ConfigOptions.key("warehouse.max-retry-delay")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("Longest wait between attempts while the warehouse fails; the wait doubles from one second up to this.");
+
     public static final ConfigOption<String> REDSHIFT_CONNECTION = ConfigOptions.key("warehouse.redshift.connection")
             .stringType()
             .defaultValue("data-api")

@@ -230,6 +230,17 @@ public final class LakehouseConfig {
         return conf;
     }
 
+    /** The {@code warehouse.*} values, under their full keys. */
+    public Configuration warehouse() {
+        Configuration conf = new Configuration();
+        settings.forEach((k, s) -> {
+            if (k.startsWith("warehouse.")) {
+                conf.setString(k, s.value());
+            }
+        });
+        return conf;
+    }
+
     /** Each source's values, keys relative to the source ({@code hostname}, {@code debezium.*}). */
     public List<Configuration> sources() {
         return grouped(sourceEntries);

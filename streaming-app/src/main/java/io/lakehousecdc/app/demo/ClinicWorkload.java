@@ -326,6 +326,14 @@ public final class ClinicWorkload implements AutoCloseable {
         return counts;
     }
 
+    /** The fees of all consultations, summed (nulls count as nothing). */
+    public BigDecimal consultationRevenue() throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(SUM(fee), 0) FROM consultations")) {
+            rs.next();
+            return rs.getBigDecimal(1);
+        }
+    }
+
     public long inserts() {
         return inserts.get();
     }

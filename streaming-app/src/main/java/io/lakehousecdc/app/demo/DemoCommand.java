@@ -3,6 +3,7 @@ package io.lakehousecdc.app.demo;
 import io.lakehousecdc.app.StopSignal;
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +62,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Demo database to create (dropped first if it exists; default: ${DEFAULT-VALUE}).")
     String database;
 
+    @Option(names = "--warehouse", defaultValue = "jdbc:postgresql://127.0.0.1:5432/warehouse", paramLabel = "JDBC_URL",
+            description = {"PostgreSQL database the example warehouse models are fed into, in a schema named after",
+                    "--database (dropped first if it exists; default: ${DEFAULT-VALUE})."})
+    String warehouse;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -70,13 +78,19 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent("LAKEHOUSE_CDC_PASSWORD", "lakehouse-cdc-local");
-        String adminPassword = env.getOrDefault("LAKEHOUSE_ADMIN_PASSWORD", "lakehouse-local");
+        env.putIfAbsent("LAKEHOUSE_ADMIN_PASSWORD", "lakehouse-local");
+        String adminPassword = env.get("LAKEHOUSE_ADMIN_PASSWORD");
 
         Path lake = dir.resolve("lake").toAbsolutePath();
         FileUtils.deleteDirectory(lake.toFile());
         Files.createDirectories(dir);
+        String schema = database.toLowerCase(Locale.ROOT);
+        Path models = dir.resolve("models").toAbsolutePath();
+        DemoWarehouse.writeModels(models, schema);
+        DemoWarehouse dw = new DemoWarehouse(warehouse, "lakehouse", adminPassword, schema);
+        dw.reset();
         Path configFile = dir.resolve("lakehouse.yaml");
-        Files.writeString(configFile, config(lake, mysql, database));
+        Files.writeString(configFile, config(lake, mysql, database) + warehouseConfig(warehouse, schema, models));
         LakehouseConfig config = LakehouseConfig.parse(Files.readString(configFile), configFile.toString(), List.of(), env);
 
         String jdbc = "jdbc:mysql://" + mysql + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000";
@@ -85,15 +99,20 @@ public final class DemoCommand implements Callable<Integer> {
             workload.seed(rows);
             PipelineJob job = PipelineJob.prepare(config);
             StopSignal stop = StopSignal.install();
-            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, null, false)) {
+            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, null, false);
+                    WarehouseFeedRunner feed = WarehouseFeedRunner.start(config)) {
                 System.out.println("Flink web UI: " + pipeline.webUi());
+                System.out.println("Warehouse: the models in " + models + " are fed into schema " + schema + " of " + warehouse);
                 System.out.printf("Running %s at %d changes/s; Ctrl-C ends early. Config: %s%n", runFor, rate, configFile);
                 drive(workload, pipeline, runFor, stop);
                 System.out.println("Workload stopped; waiting for the last changes to be committed...");
                 boolean equal = summarize(workload, pipeline, config);
+                equal &= summarizeWarehouse(workload, feed, dw);
                 pipeline.cancel();
                 System.out.printf("Query the lake: ./lakehouse query --config %s \"SELECT * FROM clinic_%s_consultations LIMIT 5\"%n",
-                        configFile, database.toLowerCase(java.util.Locale.ROOT));
+                        configFile, schema);
+                System.out.printf("Query the warehouse: psql -h 127.0.0.1 -U lakehouse warehouse -c \"SELECT * FROM %s.rpt_daily_consultations\"%n",
+                        schema);
                 return equal ? 0 : 1;
             } finally {
                 stop.finished();
@@ -142,6 +161,54 @@ public final class DemoCommand implements Callable<Integer> {
                     table: %s.prescriptions
                     type: COPY_ON_WRITE
                 """.formatted(host, port, lake, database, database, database, database);
+    }
+
+    private static String warehouseConfig(String url, String schema, Path models) {
+        return """
+                warehouse:
+                  dialect: postgres
+                  jdbc-url: %s
+                  username: lakehouse
+                  password: ${env:LAKEHOUSE_ADMIN_PASSWORD}
+                  schema: %s
+                  models: %s
+                  poll-interval: 2s
+                """.formatted(url, schema, models);
+    }
+
+    /**
+     * Waits for the feed to apply every commit the lake has, then compares the models with the
+     * source: a doctor row and a current patient version per source row, a fact per
+     * consultation, and the report's totals.
+     */
+    private static boolean summarizeWarehouse(ClinicWorkload workload, WarehouseFeedRunner feed, DemoWarehouse warehouse)
+            throws Exception {
+        boolean caughtUp = feed.awaitCaughtUp(Duration.ofMinutes(2));
+        if (feed.failure().isPresent()) {
+            System.out.println("The warehouse feed stopped: " + feed.failure().get().getMessage());
+            return false;
+        }
+        Map<String, Long> source = workload.counts();
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("dim_doctor", String.valueOf(source.get("doctors")));
+        expected.put("dim_patient (current)", String.valueOf(source.get("patients")));
+        expected.put("fact_consultation", String.valueOf(source.get("consultations")));
+        expected.put("rpt_daily_consultations (count)", String.valueOf(source.get("consultations")));
+        expected.put("rpt_daily_consultations (revenue)", workload.consultationRevenue().toPlainString());
+        Map<String, String> actual = warehouse.counts();
+        System.out.println();
+        System.out.printf("%-34s %12s %12s  %s%n", "warehouse", "source", "warehouse", "");
+        boolean allEqual = caughtUp;
+        for (Map.Entry<String, String> entry : expected.entrySet()) {
+            String got = actual.get(entry.getKey());
+            boolean equal = new BigDecimal(entry.getValue()).compareTo(new BigDecimal(got)) == 0;
+            allEqual &= equal;
+            System.out.printf("%-34s %12s %12s  %s%n", entry.getKey(), entry.getValue(), got, equal ? "equal" : "DIFFERENT");
+        }
+        System.out.printf("Patient history: %s versions; lake commits applied: %d%n", actual.get("dim_patient versions"),
+                feed.appliedBatches());
+        System.out.println(allEqual ? "Source and warehouse agree." : "Source and warehouse differ.");
+        return allEqual;
     }
 
     private void drive(ClinicWorkload workload, EmbeddedPipeline pipeline, Duration runFor, StopSignal stop)

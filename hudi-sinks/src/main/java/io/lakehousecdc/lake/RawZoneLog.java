@@ -1,0 +1,213 @@
+package io.lakehousecdc.lake;
+
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.table.types.utils.TypeConversions;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hudi.common.engine.HoodieLocalEngineContext;
+import org.apache.hudi.common.fs.FSUtils;
+import org.apache.hudi.common.model.HoodieBaseFile;
+import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.model.HoodieWriteStat;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.TableSchemaResolver;
+import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
+import org.apache.hudi.table.format.cow.ParquetSplitReaderUtil;
+import org.apache.hudi.table.format.cow.vector.reader.ParquetColumnarRowSplitReader;
+import org.apache.hudi.util.AvroSchemaConverter;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * Reads a raw-zone change log commit by commit, as the warehouse feed follows it: the rows each
+ * completed write commit added, straight from the Parquet files that commit's metadata names.
+ * Clustering rewrites those files under a {@code replacecommit} and the cleaner later deletes
+ * the originals; the rewritten files keep each row's {@code _hoodie_commit_time}, so a commit
+ * whose files are gone is read from the latest files of the partitions it wrote instead.
+ */
+public final class RawZoneLog {
+
+    private static final int BATCH_SIZE = 2048;
+
+    private final String path;
+    private final LakeStorage storage;
+    private final HoodieTableMetaClient client;
+    private final RowType rowType;
+    private final String[] readNames;
+    private final DataType[] readTypes;
+    private final int[] readFields;
+
+    private RawZoneLog(String path, LakeStorage storage, HoodieTableMetaClient client, RowType rowType) {
+        this.path = path;
+        this.storage = storage;
+        this.client = client;
+        this.rowType = rowType;
+        List<String> names = new ArrayList<>(rowType.getFieldNames());
+        names.add(HoodieRecord.COMMIT_TIME_METADATA_FIELD);
+        this.readNames = names.toArray(String[]::new);
+        List<DataType> types = new ArrayList<>(rowType.getChildren().stream().map(TypeConversions::fromLogicalToDataType).toList());
+        types.add(TypeConversions.fromLogicalToDataType(new VarCharType(VarCharType.MAX_LENGTH)));
+        this.readTypes = types.toArray(DataType[]::new);
+        this.readFields = IntStream.range(0, readNames.length).toArray();
+    }
+
+    /** The change log at {@code path}; empty while nothing has been committed there. */
+    public static Optional<RawZoneLog> open(String path, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = LakeCatalog.metaClient(path, storage);
+        if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
+            return Optional.empty();
+        }
+        RowType rowType;
+        try {
+            rowType = (RowType) AvroSchemaConverter.convertToDataType(new TableSchemaResolver(meta.get()).getTableAvroSchema(false))
+                    .getLogicalType();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the schema of the raw-zone table at " + path, e);
+        }
+        return Optional.of(new RawZoneLog(path, storage, meta.get(), rowType));
+    }
+
+    /** The columns of the change log: the source columns, the metadata columns and {@code _cdc_day}. */
+    public RowType rowType() {
+        return rowType;
+    }
+
+    /**
+     * The completed write commits after {@code after} (every one when null), oldest first.
+     *
+     * @throws ChangeLogGapException when commits after {@code after} have left the active
+     *     timeline (archived), so that which rows they wrote can no longer be told
+     */
+    public List<String> commitsAfter(String after) {
+        client.reloadActiveTimeline();
+        List<String> commits = writes().getInstants().stream().map(HoodieInstant::getTimestamp)
+                .filter(i -> after == null || HoodieTimeline.compareTimestamps(i, HoodieTimeline.GREATER_THAN, after))
+                .toList();
+        if (after != null && hasArchive()) {
+            Optional<String> firstActive = writes().firstInstant().map(HoodieInstant::getTimestamp).toJavaOptional();
+            if (firstActive.isPresent() && HoodieTimeline.compareTimestamps(firstActive.get(), HoodieTimeline.GREATER_THAN, after)) {
+                throw new ChangeLogGapException(path, after, firstActive.get());
+            }
+        }
+        return commits;
+    }
+
+    /** The newest completed write commit, if any. */
+    public Optional<String> latestCommit() {
+        client.reloadActiveTimeline();
+        return writes().lastInstant().map(HoodieInstant::getTimestamp).toJavaOptional();
+    }
+
+    /**
+     * Passes each row that {@code instant} wrote to {@code rows}, with the fields of
+     * {@link #rowType()} and then {@code _hoodie_commit_time}. A row is only valid during the
+     * call: the reader reuses it for the next.
+     */
+    public void read(String instant, Consumer<RowData> rows) {
+        HoodieInstant commit = new HoodieInstant(HoodieInstant.State.COMPLETED, HoodieTimeline.COMMIT_ACTION, instant);
+        HoodieCommitMetadata metadata;
+        try {
+            metadata = HoodieCommitMetadata.fromBytes(client.getActiveTimeline().getInstantDetails(commit).get(), HoodieCommitMetadata.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read commit " + instant + " of the raw-zone table at " + path, e);
+        }
+        Set<String> rewritten = new LinkedHashSet<>();
+        for (Map.Entry<String, List<HoodieWriteStat>> partition : metadata.getPartitionToWriteStats().entrySet()) {
+            for (HoodieWriteStat stat : partition.getValue()) {
+                if (stat.getNumWrites() == 0 && stat.getNumDeletes() == 0) {
+                    continue;
+                }
+                Path file = new Path(client.getBasePathV2(), stat.getPath());
+                if (!readFile(file, instant, rows)) {
+                    rewritten.add(partition.getKey());
+                }
+            }
+        }
+        for (String partition : rewritten) {
+            latestFiles(partition, instant).forEach(file -> readFile(new Path(file.getPath()), instant, rows));
+        }
+    }
+
+    /**
+     * Passes every row committed up to and including {@code upTo} to {@code rows}: the whole
+     * history, read from the latest file versions rather than commit by commit.
+     */
+    public void readAll(String upTo, Consumer<RowData> rows) {
+        List<String> partitions = FSUtils.getAllPartitionPaths(new HoodieLocalEngineContext(client.getHadoopConf()),
+                client.getBasePathV2().toString(), false, false);
+        for (String partition : partitions) {
+            latestFiles(partition, upTo).forEach(file -> readFile(new Path(file.getPath()), null, rows));
+        }
+    }
+
+    private HoodieTimeline writes() {
+        return client.getActiveTimeline().getCommitTimeline().filterCompletedInstants()
+                .filter(i -> i.getAction().equals(HoodieTimeline.COMMIT_ACTION));
+    }
+
+    private boolean hasArchive() {
+        try {
+            Path archive = new Path(client.getArchivePath());
+            return client.getFs().exists(archive) && client.getFs().listStatus(archive).length > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the archived timeline of the raw-zone table at " + path, e);
+        }
+    }
+
+    private List<HoodieBaseFile> latestFiles(String partition, String upTo) {
+        HoodieTimeline completed = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+        HoodieTableFileSystemView view = new HoodieTableFileSystemView(client, completed);
+        try {
+            return view.getLatestBaseFilesBeforeOrOn(partition, upTo).toList();
+        } finally {
+            view.close();
+        }
+    }
+
+    /**
+     * Reads the rows of {@code file} committed at {@code instant} (every row when null, up to the
+     * view the file came from); false when the file is gone.
+     */
+    private boolean readFile(Path file, String instant, Consumer<RowData> rows) {
+        FileStatus status;
+        try {
+            FileSystem fs = file.getFileSystem(storage.hadoopConfiguration());
+            status = fs.getFileStatus(file);
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot reach " + file + " of the raw-zone table at " + path, e);
+        }
+        int commitTime = readNames.length - 1;
+        try (ParquetColumnarRowSplitReader reader = ParquetSplitReaderUtil.genPartColumnarRowReader(true, true,
+                client.getHadoopConf(), readNames, readTypes, Map.of(), readFields, BATCH_SIZE,
+                new org.apache.flink.core.fs.Path(file.toUri()), 0, status.getLen(), null, null)) {
+            while (!reader.reachedEnd()) {
+                RowData row = reader.nextRecord();
+                if (instant == null || instant.equals(row.getString(commitTime).toString())) {
+                    rows.accept(row);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + " of the raw-zone table at " + path, e);
+        }
+        return true;
+    }
+}
