@@ -96,8 +96,7 @@ public final class RawZoneLog {
      *     timeline (archived), so that which rows they wrote can no longer be told
      */
     public List<String> commitsAfter(String after) {
-        client.reloadActiveTimeline();
-        List<String> commits = writes().getInstants().stream().map(HoodieInstant::getTimestamp)
+        List<String> commits = readableWrites().stream()
                 .filter(i -> after == null || HoodieTimeline.compareTimestamps(i, HoodieTimeline.GREATER_THAN, after))
                 .toList();
         if (after != null && hasArchive()) {
@@ -109,10 +108,28 @@ public final class RawZoneLog {
         return commits;
     }
 
-    /** The newest completed write commit, if any. */
+    /** The newest completed write commit whose metadata can be read, if any. */
     public Optional<String> latestCommit() {
+        List<String> commits = readableWrites();
+        return commits.isEmpty() ? Optional.empty() : Optional.of(commits.get(commits.size() - 1));
+    }
+
+    /**
+     * The completed write commits, oldest first. Hudi creates a completed instant's file before
+     * it writes the commit's metadata into it: the newest may still be empty, and read as empty
+     * its rows would be lost, so it waits for the next look.
+     */
+    private List<String> readableWrites() {
         client.reloadActiveTimeline();
-        return writes().lastInstant().map(HoodieInstant::getTimestamp).toJavaOptional();
+        List<HoodieInstant> completed = writes().getInstants();
+        List<String> commits = new ArrayList<>(completed.stream().map(HoodieInstant::getTimestamp).toList());
+        if (!completed.isEmpty()) {
+            HoodieInstant newest = completed.get(completed.size() - 1);
+            if (client.getActiveTimeline().getInstantDetails(newest).map(d -> d.length == 0).orElse(true)) {
+                commits.remove(commits.size() - 1);
+            }
+        }
+        return commits;
     }
 
     /**
@@ -122,9 +139,13 @@ public final class RawZoneLog {
      */
     public void read(String instant, Consumer<RowData> rows) {
         HoodieInstant commit = new HoodieInstant(HoodieInstant.State.COMPLETED, HoodieTimeline.COMMIT_ACTION, instant);
+        byte[] details = client.getActiveTimeline().getInstantDetails(commit).orElse(new byte[0]);
+        if (details.length == 0) {
+            throw new IllegalStateException("Commit " + instant + " of the raw-zone table at " + path + " has no metadata yet");
+        }
         HoodieCommitMetadata metadata;
         try {
-            metadata = HoodieCommitMetadata.fromBytes(client.getActiveTimeline().getInstantDetails(commit).get(), HoodieCommitMetadata.class);
+            metadata = HoodieCommitMetadata.fromBytes(details, HoodieCommitMetadata.class);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read commit " + instant + " of the raw-zone table at " + path, e);
         }

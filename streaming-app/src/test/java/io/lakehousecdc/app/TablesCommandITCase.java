@@ -281,6 +281,32 @@ class TablesCommandITCase {
 
     private record Audit(String actor, String action, String entity, JsonNode before, JsonNode after) {}
 
+    @Test
+    void warehouseModelsAreRecordedAndTheirChangesAudited() throws Exception {
+        ControlPlane plane = ControlPlane.open(LakehouseConfig.load(config, List.of()));
+        ControlPlane.ModelDefinition dim = new ControlPlane.ModelDefinition("dim_doctor", "scd1", "kind: dimension\nscd: 1\n");
+        ControlPlane.ModelDefinition fact = new ControlPlane.ModelDefinition("fact_visit", "fact", "kind: fact\n");
+
+        assertThat(plane.recordModels(List.of(dim, fact), "feed")).isEqualTo(2);
+        assertThat(plane.recordModels(List.of(dim, fact), "feed")).as("unchanged models are left alone").isZero();
+        ControlPlane.ModelDefinition scd2 = new ControlPlane.ModelDefinition("dim_doctor", "scd2", "kind: dimension\nscd: 2\n");
+        assertThat(plane.recordModels(List.of(scd2, fact), "feed")).isEqualTo(1);
+
+        try (Statement st = control.connection().createStatement();
+                ResultSet rs = st.executeQuery("SELECT name, kind FROM warehouse_models ORDER BY name")) {
+            List<String> models = new ArrayList<>();
+            while (rs.next()) {
+                models.add(rs.getString(1) + "|" + rs.getString(2));
+            }
+            assertThat(models).containsExactly("dim_doctor|scd2", "fact_visit|fact");
+        }
+        List<Audit> audit = audit();
+        assertThat(audit).extracting(a -> a.action() + " " + a.entity())
+                .containsExactly("add model dim_doctor", "add model fact_visit", "set model dim_doctor");
+        assertThat(audit.get(2).before().get("kind").asText()).isEqualTo("scd1");
+        assertThat(audit.get(2).after().get("definition").asText()).contains("scd: 2");
+    }
+
     private List<Audit> audit() throws SQLException, IOException {
         List<Audit> rows = new ArrayList<>();
         try (Statement st = control.connection().createStatement();

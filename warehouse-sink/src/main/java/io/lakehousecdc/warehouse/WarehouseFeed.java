@@ -22,6 +22,7 @@ import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,12 +42,19 @@ import java.util.function.Predicate;
 public final class WarehouseFeed implements AutoCloseable {
 
     private static final String STAGE = "_lh_stage";
+    /** How long a table may see only commits without changes before the feed records that it is past them. */
+    static final Duration IDLE_RECORD_INTERVAL = Duration.ofMinutes(5);
 
     private final List<Model> models;
     private final Map<String, List<Model>> byLakeTable = new LinkedHashMap<>();
     private final Map<String, RowType> lakeTypes;
     private final WarehouseConnection connection;
     private final ModelStatements statements;
+    /**
+     * Per lake table, the newest instant known to bring nothing after what is applied. Kept in
+     * memory only: after a restart those commits are read again, which costs a look, not a change.
+     */
+    private final Map<String, String> emptyUpTo = new HashMap<>();
 
     private WarehouseFeed(List<Model> models, WarehouseConnection connection, String schema, Map<String, RowType> lakeTypes) {
         this.models = models;
@@ -183,7 +191,9 @@ public final class WarehouseFeed implements AutoCloseable {
     /**
      * Brings every model up to the source's newest instant, table by table: a model without
      * history gets the table's whole history as one batch, then each instant after what the
-     * table's models have is applied in order.
+     * table's models have is applied in order. Commits without changes (the lake commits on
+     * every checkpoint) cost no transaction, but the position moves past them at least every
+     * {@link #IDLE_RECORD_INTERVAL}, so that it never falls behind what the lake keeps.
      */
     public List<ApplyResult> catchUp(ChangeBatchSource source) {
         List<ApplyResult> results = new ArrayList<>();
@@ -191,15 +201,32 @@ public final class WarehouseFeed implements AutoCloseable {
             if (applied(lakeTable).size() < byLakeTable.get(lakeTable).size()) {
                 source.readHistory(lakeTable).ifPresent(history -> results.add(apply(history, last -> last == null)));
             }
-            String from = appliedUpTo(lakeTable);
-            if (from == null) {
+            String applied = appliedUpTo(lakeTable);
+            if (applied == null) {
                 continue;
             }
+            String from = later(applied, emptyUpTo.get(lakeTable));
+            ChangeBatch idle = null;
             for (String instant : source.instantsAfter(lakeTable, from)) {
-                results.add(apply(source.read(lakeTable, instant)));
+                ChangeBatch batch = source.read(lakeTable, instant);
+                if (batch.rows().isEmpty()) {
+                    idle = batch;
+                    emptyUpTo.put(lakeTable, instant);
+                } else {
+                    results.add(apply(batch));
+                    applied = instant;
+                    idle = null;
+                }
+            }
+            if (idle != null && ChangeBatch.timeBetween(applied, idle.instant()).compareTo(IDLE_RECORD_INTERVAL) >= 0) {
+                results.add(apply(idle));
             }
         }
         return results;
+    }
+
+    private static String later(String a, String b) {
+        return b == null || !ChangeBatch.isAfter(b, a) ? a : b;
     }
 
     /** Applies one batch to the models it feeds that do not have it yet, and refreshes their reports. */
@@ -229,10 +256,12 @@ public final class WarehouseFeed implements AutoCloseable {
         List<Sql> sql = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
             Model model = pending.get(i);
-            sql.addAll(statements.apply(model, Identifiers.quote(STAGE), "_lh_" + i + "_"));
+            if (!batch.rows().isEmpty()) {
+                sql.addAll(statements.apply(model, Identifiers.quote(STAGE), "_lh_" + i + "_"));
+            }
             sql.addAll(statements.recordInstant(model, batch.lakeTable(), batch.instant(), batch.rows().size()));
         }
-        List<Model> reports = reportsReading(pending);
+        List<Model> reports = batch.rows().isEmpty() ? List.of() : reportsReading(pending);
         for (Model report : reports) {
             sql.addAll(statements.refresh(report));
         }

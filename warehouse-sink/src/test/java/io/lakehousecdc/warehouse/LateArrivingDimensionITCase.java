@@ -79,6 +79,25 @@ class LateArrivingDimensionITCase {
     }
 
     @Test
+    void anScd1InferredMemberIsCompletedInPlaceByTheRealRow() throws Exception {
+        WarehouseFeed scd1 = warehouse.feed(DOCTOR_DIM.replace("scd: 2", "scd: 1").replace("doctor_dim", "doctor_now"),
+                CONSULTATION_FACT.replace("consultation_fact", "consultation_now").replace("doctor_dim", "doctor_now"));
+        try {
+            scd1.apply(batch(CONSULTATIONS, "20240101100000000",
+                    consultation("c", 10, 100L, 7L, "2024-01-01T09:00:00", "150000.00")));
+            String sk = warehouse.rows("SELECT doctor_sk FROM {schema}.doctor_now WHERE doctor_id = 7").get(0).get(0);
+
+            scd1.apply(batch(DOCTORS, "20240101110000000",
+                    change("c", 5, "2024-01-01T10:00:00", "id", 7L, "name", "Dewi", "specialty", "GP")));
+
+            assertThat(warehouse.rows("SELECT doctor_sk, name, is_inferred FROM {schema}.doctor_now WHERE doctor_id = 7"))
+                    .containsExactly(List.of(sk, "Dewi", "f"));
+        } finally {
+            scd1.close();
+        }
+    }
+
+    @Test
     void aFactTakesTheVersionValidAtItsTime() throws Exception {
         feed.apply(batch(DOCTORS, "20240101100000000",
                 change("c", 1, "2024-01-01T08:00:00", "id", 7L, "name", "Dewi", "specialty", "GP"),

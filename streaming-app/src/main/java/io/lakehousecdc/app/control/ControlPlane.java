@@ -277,6 +277,50 @@ public final class ControlPlane {
         });
     }
 
+    /** A warehouse model as its file defines it. */
+    public record ModelDefinition(String name, String kind, String definition) {}
+
+    /**
+     * Records the warehouse models the feed runs with, in one transaction: a new model or a
+     * changed definition replaces what was there and is audited; unchanged ones stay as they are.
+     *
+     * @param kind fact, scd1, scd2 or report
+     * @return how many were added or changed
+     */
+    public int recordModels(List<ModelDefinition> models, String actor) {
+        return write(connection -> {
+            int changed = 0;
+            for (ModelDefinition model : models) {
+                Map<String, String> before = null;
+                try (PreparedStatement st = connection.prepareStatement(
+                        "SELECT kind, definition FROM warehouse_models WHERE name = ?")) {
+                    st.setString(1, model.name());
+                    try (ResultSet rs = st.executeQuery()) {
+                        if (rs.next()) {
+                            before = Map.of("kind", rs.getString(1), "definition", rs.getString(2));
+                        }
+                    }
+                }
+                Map<String, String> after = Map.of("kind", model.kind(), "definition", model.definition());
+                if (after.equals(before)) {
+                    continue;
+                }
+                String sql = before == null
+                        ? "INSERT INTO warehouse_models (kind, definition, name) VALUES (?, ?, ?)"
+                        : "UPDATE warehouse_models SET kind = ?, definition = ?, updated_at = CURRENT_TIMESTAMP WHERE name = ?";
+                try (PreparedStatement st = connection.prepareStatement(sql)) {
+                    st.setString(1, model.kind());
+                    st.setString(2, model.definition());
+                    st.setString(3, model.name());
+                    st.executeUpdate();
+                }
+                audit(connection, actor, before == null ? "add" : "set", "model " + model.name(), before, after);
+                changed++;
+            }
+            return changed;
+        });
+    }
+
     private int importSources(Connection connection, String actor) throws SQLException {
         int changed = 0;
         Map<String, Setting> settings = config.settings();

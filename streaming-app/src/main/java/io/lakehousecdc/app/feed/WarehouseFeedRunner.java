@@ -18,6 +18,9 @@ import org.apache.flink.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -243,8 +246,29 @@ public final class WarehouseFeedRunner implements AutoCloseable {
                 LOG.info("The warehouse feed waits for the first commit of {}", waiting);
                 return Optional.empty();
             }
+            if (ControlPlane.configured(config)) {
+                ControlPlane.open(config).recordModels(definitions(models), "lakehouse feed");
+            }
             RawZoneBatches source = new RawZoneBatches(logs);
             return Optional.of(new OpenFeed(WarehouseFeed.open(warehouse, source.lakeTypes()), source, warehouse.get(WarehouseOptions.SCHEMA)));
+        }
+
+        private static List<ControlPlane.ModelDefinition> definitions(List<Model> models) {
+            List<ControlPlane.ModelDefinition> definitions = new ArrayList<>();
+            for (Model model : models) {
+                String kind = switch (model.kind()) {
+                    case FACT -> "fact";
+                    case SCD1_DIMENSION -> "scd1";
+                    case SCD2_DIMENSION -> "scd2";
+                    case REPORT -> "report";
+                };
+                try {
+                    definitions.add(new ControlPlane.ModelDefinition(model.name(), kind, Files.readString(Path.of(model.origin()))));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read model file " + model.origin(), e);
+                }
+            }
+            return definitions;
         }
 
         List<ApplyResult> catchUp() {

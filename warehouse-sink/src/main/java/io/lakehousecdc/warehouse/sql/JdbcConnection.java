@@ -48,8 +48,9 @@ public final class JdbcConnection implements WarehouseConnection {
         try {
             return new JdbcConnection(DriverManager.getConnection(jdbcUrl, props), dialect, staging);
         } catch (SQLException e) {
-            throw new SetupException("Cannot connect to the warehouse at " + jdbcUrl + " (" + SetupException.firstLine(e)
-                    + "): check warehouse.jdbc-url, warehouse.username and warehouse.password");
+            // Not a setup mistake as such: a warehouse that is down is retried by the feed.
+            throw new WarehouseException("Cannot connect to the warehouse at " + jdbcUrl + " (" + SetupException.firstLine(e)
+                    + "): check that it is up, and warehouse.jdbc-url, warehouse.username and warehouse.password", e);
         }
     }
 
