@@ -1,6 +1,7 @@
 package io.lakehousecdc.lake;
 
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -149,6 +151,8 @@ public final class RawZoneLog {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read commit " + instant + " of the raw-zone table at " + path, e);
         }
+        StringData instantData = StringData.fromString(instant);
+        Predicate<StringData> written = instantData::equals;
         Set<String> rewritten = new LinkedHashSet<>();
         for (Map.Entry<String, List<HoodieWriteStat>> partition : metadata.getPartitionToWriteStats().entrySet()) {
             for (HoodieWriteStat stat : partition.getValue()) {
@@ -156,13 +160,13 @@ public final class RawZoneLog {
                     continue;
                 }
                 Path file = new Path(client.getBasePathV2(), stat.getPath());
-                if (!readFile(file, instant, rows)) {
+                if (!readFile(file, written, rows)) {
                     rewritten.add(partition.getKey());
                 }
             }
         }
         for (String partition : rewritten) {
-            latestFiles(partition, instant).forEach(file -> readFile(new Path(file.getPath()), instant, rows));
+            latestFiles(partition).forEach(file -> readFile(new Path(file.getPath()), written, rows));
         }
     }
 
@@ -173,8 +177,9 @@ public final class RawZoneLog {
     public void readAll(String upTo, Consumer<RowData> rows) {
         List<String> partitions = FSUtils.getAllPartitionPaths(new HoodieLocalEngineContext(client.getHadoopConf()),
                 client.getBasePathV2().toString(), false, false);
+        Predicate<StringData> committed = time -> !HoodieTimeline.compareTimestamps(time.toString(), HoodieTimeline.GREATER_THAN, upTo);
         for (String partition : partitions) {
-            latestFiles(partition, upTo).forEach(file -> readFile(new Path(file.getPath()), null, rows));
+            latestFiles(partition).forEach(file -> readFile(new Path(file.getPath()), committed, rows));
         }
     }
 
@@ -192,21 +197,22 @@ public final class RawZoneLog {
         }
     }
 
-    private List<HoodieBaseFile> latestFiles(String partition, String upTo) {
+    /**
+     * The current files of {@code partition}: clustering's rewrites instead of the files they
+     * replaced, which the cleaner may have deleted. Rows keep their commit time through a rewrite.
+     */
+    private List<HoodieBaseFile> latestFiles(String partition) {
         HoodieTimeline completed = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
         HoodieTableFileSystemView view = new HoodieTableFileSystemView(client, completed);
         try {
-            return view.getLatestBaseFilesBeforeOrOn(partition, upTo).toList();
+            return view.getLatestBaseFiles(partition).toList();
         } finally {
             view.close();
         }
     }
 
-    /**
-     * Reads the rows of {@code file} committed at {@code instant} (every row when null, up to the
-     * view the file came from); false when the file is gone.
-     */
-    private boolean readFile(Path file, String instant, Consumer<RowData> rows) {
+    /** Reads the rows of {@code file} whose commit time passes {@code commitTime}; false when the file is gone. */
+    private boolean readFile(Path file, Predicate<StringData> commitTime, Consumer<RowData> rows) {
         FileStatus status;
         try {
             FileSystem fs = file.getFileSystem(storage.hadoopConfiguration());
@@ -216,13 +222,13 @@ public final class RawZoneLog {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot reach " + file + " of the raw-zone table at " + path, e);
         }
-        int commitTime = readNames.length - 1;
+        int commitTimeField = readNames.length - 1;
         try (ParquetColumnarRowSplitReader reader = ParquetSplitReaderUtil.genPartColumnarRowReader(true, true,
                 client.getHadoopConf(), readNames, readTypes, Map.of(), readFields, BATCH_SIZE,
                 new org.apache.flink.core.fs.Path(file.toUri()), 0, status.getLen(), null, null)) {
             while (!reader.reachedEnd()) {
                 RowData row = reader.nextRecord();
-                if (instant == null || instant.equals(row.getString(commitTime).toString())) {
+                if (commitTime.test(row.getString(commitTimeField))) {
                     rows.accept(row);
                 }
             }

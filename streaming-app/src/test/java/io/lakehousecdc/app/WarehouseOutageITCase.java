@@ -5,6 +5,7 @@ import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
+import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
 import io.lakehousecdc.lake.LakeStorage;
 
@@ -22,10 +23,12 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * While the warehouse is unreachable the lake keeps committing and the feed keeps retrying;
  * once the warehouse is back, the feed catches up with everything the lake committed meanwhile.
+ * A feed that stayed away longer than the lake keeps its commits stops with the way back.
  */
 class WarehouseOutageITCase {
 
@@ -70,6 +73,7 @@ class WarehouseOutageITCase {
                 tables:
                   - source: clinic
                     table: %s.doctors
+                    retention: 2s
                 %s""".formatted(LocalMySql.sourceYaml("clinic", dir.resolve("cdc-password")), dir.resolve("lake"),
                 mysql.database, warehouse));
         config = LakehouseConfig.load(file, List.of());
@@ -110,7 +114,31 @@ class WarehouseOutageITCase {
             relay.restore();
             awaitWarehouseEqualsSource();
             assertThat(warehouse()).hasSize(9).contains("1|dr. Hadi S.", "9|dr. 9");
+
+            // With a retention of two seconds the raw zone's timeline is archived within a minute.
+            String raw = LakeLayout.rawTables(config, config.tables()).values().iterator().next();
+            Path archive = Path.of(java.net.URI.create(raw)).resolve(".hoodie/archived");
+            Eventually.until(Duration.ofMinutes(2), () -> isNotEmpty(archive), () -> "the raw zone's timeline was never archived");
+            feed.close();
             job.cancel();
+        }
+
+        try (Connection warehouse = LocalPostgres.connectWarehouse(); Statement st = warehouse.createStatement()) {
+            st.executeUpdate("UPDATE " + mysql.database + ".lakehouse_feed_state SET last_instant = '20000101000000000'");
+        }
+        assertThatThrownBy(() -> WarehouseFeedRunner.runOnce(config))
+                .as("a feed behind what the lake keeps stops, naming the way back")
+                .isInstanceOf(SetupException.class)
+                .hasMessageContaining("have been archived")
+                .hasMessageContaining("delete their rows from " + mysql.database + ".lakehouse_feed_state");
+    }
+
+    private static boolean isNotEmpty(Path directory) throws java.io.IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (var files = Files.list(directory)) {
+            return files.findAny().isPresent();
         }
     }
 
