@@ -117,8 +117,19 @@ final class SavepointCommand {
         @Mixin
         JobOptions options;
 
+        @Option(names = "--while-running", description = {"Take it although it stalls the job: Flink does not tell operators that a",
+                "savepoint of a running job completed, and Hudi's writers that receive rows before the next checkpoint wait",
+                "for that news until the checkpoint times out; the job then restarts from its last checkpoint, losing nothing."})
+        boolean whileRunning;
+
         @Override
         public Integer call() {
+            if (!whileRunning) {
+                throw new SetupException("A savepoint of a running job stalls its Hudi writers until the checkpoint timeout"
+                        + " (Flink does not tell operators that it completed, and Hudi waits for that): stop with one"
+                        + " ('lakehouse savepoint stop'), or resume from the newest retained checkpoint ('run --from-savepoint latest');"
+                        + " --while-running takes it anyway");
+            }
             FlinkJobManager jobManager = FlinkJobManager.at(options.jobmanager);
             RunningJob job = jobManager.job(options.job);
             System.err.println("Taking a " + options.format.name().toLowerCase() + " savepoint of job " + job.id() + " (" + job.name() + ")...");

@@ -110,8 +110,12 @@ class SavepointLifecycleITCase {
             String rest = pipeline.webUi().toString();
             awaitLakeEqualsSource(first, List.of("visits", "doctors"));
 
-            canonical = CliRun.of("savepoint", "trigger", "--jobmanager", rest).succeeded().strip();
-            nativeFormat = CliRun.of("savepoint", "trigger", "--jobmanager", rest, "--format", "native").succeeded().strip();
+            CliRun refused = CliRun.of("savepoint", "trigger", "--jobmanager", rest);
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).contains("stalls its Hudi writers").contains("savepoint stop").contains("--while-running");
+            canonical = CliRun.of("savepoint", "trigger", "--while-running", "--jobmanager", rest).succeeded().strip();
+            nativeFormat = CliRun.of("savepoint", "trigger", "--while-running", "--jobmanager", rest, "--format", "native")
+                    .succeeded().strip();
             assertThat(Path.of(URI.create(canonical)).resolve("_metadata")).isRegularFile();
             assertThat(Path.of(URI.create(nativeFormat)).resolve("_metadata")).isRegularFile();
 
@@ -124,9 +128,10 @@ class SavepointLifecycleITCase {
             assertThat(inspected).contains("source/clinic", "normalize/clinic", "processed/clinic_" + mysql.database + "_visits")
                     .doesNotContain("no operator of this job");
 
-            // Flink does not tell operators that an intermediate savepoint completed, so Hudi
-            // commits what a savepoint flushed only with the next checkpoint, and its writers wait
-            // for that commit before writing more; the changes come after it.
+            // Flink does not tell operators that a savepoint of a running job completed, so Hudi
+            // commits what the savepoint flushed only with the next checkpoint; a writer that gets
+            // rows before that checkpoint waits for the commit and holds the checkpoint up. The
+            // changes come after it.
             pipeline.awaitCheckpoints(1, Duration.ofMinutes(1));
             mysql.execute("UPDATE visits SET fee = fee * 2 WHERE id <= 10", "DELETE FROM visits WHERE id BETWEEN 11 AND 13",
                     "UPDATE doctors SET name = 'dr. Hadi Santoso' WHERE id = 1");
@@ -169,7 +174,7 @@ class SavepointLifecycleITCase {
 
     @Test
     void savepointCommandsFailWithOneClearLine() {
-        CliRun unreachable = CliRun.of("savepoint", "trigger", "--jobmanager", "http://127.0.0.1:9");
+        CliRun unreachable = CliRun.of("savepoint", "trigger", "--while-running", "--jobmanager", "http://127.0.0.1:9");
         assertThat(unreachable.code()).isEqualTo(1);
         assertThat(unreachable.err()).contains("Cannot reach the JobManager at http://127.0.0.1:9/");
 
