@@ -161,7 +161,10 @@ public final class WarehouseFeed implements AutoCloseable {
         connection.execute(ddl);
         for (Model report : reportsInOrder(models.stream().filter(m -> m.kind() == ModelKind.REPORT).toList())) {
             if (!connection.tableExists(schema, report.table())) {
+                // Filled at once: a report recreated after its query changed would otherwise stay
+                // empty until a batch changes what it reads.
                 connection.execute(List.of(statements.createReport(report)));
+                connection.execute(List.of(statements.fill(report)));
             }
         }
     }

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.lakehousecdc.warehouse.LateArrivingDimensionITCase.CONSULTATION_FACT;
 import static io.lakehousecdc.warehouse.LateArrivingDimensionITCase.DOCTOR_DIM;
 import static io.lakehousecdc.warehouse.LateArrivingDimensionITCase.consultation;
@@ -41,6 +43,20 @@ class ReportRefreshITCase {
     void tearDown() throws Exception {
         feed.close();
         warehouse.close();
+    }
+
+    @Test
+    void aReportAddedOverModelsThatHoldRowsIsFilledWhenTheFeedStarts() throws Exception {
+        feed.apply(batch(CONSULTATIONS, "20240101100000000",
+                consultation("c", 1, 100L, 7L, "2024-01-01T09:00:00", "100.00"),
+                consultation("c", 2, 101L, 8L, "2024-01-01T09:30:00", "50.00")));
+        feed.close();
+        warehouse.execute("DROP TABLE {schema}.revenue_by_specialty");
+
+        feed = warehouse.feed(DOCTOR_DIM, CONSULTATION_FACT, REVENUE);
+
+        assertThat(warehouse.rows("SELECT specialty, consultations, revenue FROM {schema}.revenue_by_specialty ORDER BY 1"))
+                .isEqualTo(warehouse.rows(DIRECT)).containsExactly(List.of("unknown", "2", "150.00"));
     }
 
     @Test

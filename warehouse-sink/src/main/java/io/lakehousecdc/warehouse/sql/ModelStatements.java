@@ -174,9 +174,12 @@ public final class ModelStatements {
 
     /** Recomputes a report from the tables it reads. */
     public List<Sql> refresh(Model report) {
-        return List.of(
-                Sql.of("DELETE FROM " + tableOf(report)),
-                Sql.of("INSERT INTO " + tableOf(report) + " " + reportQuery(report)));
+        return List.of(Sql.of("DELETE FROM " + tableOf(report)), fill(report));
+    }
+
+    /** Inserts the rows of {@code report}'s query into its (empty) table. */
+    public Sql fill(Model report) {
+        return Sql.of("INSERT INTO " + tableOf(report) + " " + reportQuery(report));
     }
 
     /** Records that {@code instant} of {@code lakeTable} is applied to {@code model}. */
