@@ -28,11 +28,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -103,7 +101,8 @@ public final class RawZoneLog {
                 .toList();
         if (after != null && hasArchive()) {
             Optional<String> firstActive = writes().firstInstant().map(HoodieInstant::getTimestamp).toJavaOptional();
-            if (firstActive.isPresent() && HoodieTimeline.compareTimestamps(firstActive.get(), HoodieTimeline.GREATER_THAN, after)) {
+            if (firstActive.isPresent() && HoodieTimeline.compareTimestamps(firstActive.get(), HoodieTimeline.GREATER_THAN, after)
+                    && archivedWritesAfter(after)) {
                 throw new ChangeLogGapException(path, after, firstActive.get());
             }
         }
@@ -153,20 +152,18 @@ public final class RawZoneLog {
         }
         StringData instantData = StringData.fromString(instant);
         Predicate<StringData> written = instantData::equals;
-        Set<String> rewritten = new LinkedHashSet<>();
         for (Map.Entry<String, List<HoodieWriteStat>> partition : metadata.getPartitionToWriteStats().entrySet()) {
-            for (HoodieWriteStat stat : partition.getValue()) {
-                if (stat.getNumWrites() == 0 && stat.getNumDeletes() == 0) {
-                    continue;
-                }
-                Path file = new Path(client.getBasePathV2(), stat.getPath());
-                if (!readFile(file, written, rows)) {
-                    rewritten.add(partition.getKey());
-                }
+            List<Path> files = partition.getValue().stream()
+                    .filter(stat -> stat.getNumWrites() > 0 || stat.getNumDeletes() > 0)
+                    .map(stat -> new Path(client.getBasePathV2(), stat.getPath()))
+                    .toList();
+            // All from the commit's own files, or all from the partition's current ones: a mix
+            // would read the rows of a file that is in both twice.
+            if (files.stream().allMatch(this::exists)) {
+                files.forEach(file -> readFile(file, written, rows));
+            } else {
+                latestFiles(partition.getKey()).forEach(file -> readCurrent(new Path(file.getPath()), written, rows));
             }
-        }
-        for (String partition : rewritten) {
-            latestFiles(partition).forEach(file -> readFile(new Path(file.getPath()), written, rows));
         }
     }
 
@@ -179,13 +176,28 @@ public final class RawZoneLog {
                 client.getBasePathV2().toString(), false, false);
         Predicate<StringData> committed = time -> !HoodieTimeline.compareTimestamps(time.toString(), HoodieTimeline.GREATER_THAN, upTo);
         for (String partition : partitions) {
-            latestFiles(partition).forEach(file -> readFile(new Path(file.getPath()), committed, rows));
+            latestFiles(partition).forEach(file -> readCurrent(new Path(file.getPath()), committed, rows));
+        }
+    }
+
+    private boolean exists(Path file) {
+        try {
+            return file.getFileSystem(storage.hadoopConfiguration()).exists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot reach " + file + " of the raw-zone table at " + path, e);
         }
     }
 
     private HoodieTimeline writes() {
         return client.getActiveTimeline().getCommitTimeline().filterCompletedInstants()
                 .filter(i -> i.getAction().equals(HoodieTimeline.COMMIT_ACTION));
+    }
+
+    /** Whether write commits after {@code after} have been archived, rather than only {@code after} itself. */
+    private boolean archivedWritesAfter(String after) {
+        return !client.getArchivedTimeline(after).getCommitTimeline().filterCompletedInstants()
+                .filter(i -> i.getAction().equals(HoodieTimeline.COMMIT_ACTION))
+                .findInstantsAfter(after).empty();
     }
 
     private boolean hasArchive() {
@@ -202,12 +214,20 @@ public final class RawZoneLog {
      * replaced, which the cleaner may have deleted. Rows keep their commit time through a rewrite.
      */
     private List<HoodieBaseFile> latestFiles(String partition) {
-        HoodieTimeline completed = client.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+        HoodieTimeline completed = client.reloadActiveTimeline().getCommitsTimeline().filterCompletedInstants();
         HoodieTableFileSystemView view = new HoodieTableFileSystemView(client, completed);
         try {
             return view.getLatestBaseFiles(partition).toList();
         } finally {
             view.close();
+        }
+    }
+
+    /** Reads a file the table lists as current; one deleted meanwhile means the listing is stale: look again later. */
+    private void readCurrent(Path file, Predicate<StringData> commitTime, Consumer<RowData> rows) {
+        if (!readFile(file, commitTime, rows)) {
+            throw new IllegalStateException("File " + file + " of the raw-zone table at " + path
+                    + " was deleted while it was being read (cleaning): read again");
         }
     }
 

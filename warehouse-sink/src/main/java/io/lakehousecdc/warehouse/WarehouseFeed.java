@@ -82,6 +82,7 @@ public final class WarehouseFeed implements AutoCloseable {
             throw new SetupException("warehouse.models is not set: point it at the directory of the model YAML files");
         }
         List<Model> models = ModelLoader.load(Path.of(dir));
+        String schema = schema(config);
         String dialect = config.get(WarehouseOptions.DIALECT);
         WarehouseConnection connection = switch (dialect) {
             case "postgres" -> {
@@ -95,7 +96,7 @@ public final class WarehouseFeed implements AutoCloseable {
             case "redshift" -> RedshiftConnections.open(config);
             default -> throw new SetupException("warehouse.dialect '" + dialect + "' is unknown: use postgres or redshift");
         };
-        return create(models, connection, schema(config), lakeTypes);
+        return create(models, connection, schema, lakeTypes);
     }
 
     /**
@@ -103,10 +104,15 @@ public final class WarehouseFeed implements AutoCloseable {
      * models' tables and the bookkeeping table where missing.
      */
     public static WarehouseFeed create(List<Model> models, WarehouseConnection connection, String schema, Map<String, RowType> lakeTypes) {
-        checkAgainstLake(models, lakeTypes);
-        WarehouseFeed feed = new WarehouseFeed(ModelLoader.validateTogether(models), connection, schema, lakeTypes);
-        feed.createTables(schema);
-        return feed;
+        try {
+            checkAgainstLake(models, lakeTypes);
+            WarehouseFeed feed = new WarehouseFeed(ModelLoader.validateTogether(models), connection, schema, lakeTypes);
+            feed.createTables(schema);
+            return feed;
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     private static String schema(Configuration config) {
@@ -201,14 +207,15 @@ public final class WarehouseFeed implements AutoCloseable {
     public List<ApplyResult> catchUp(ChangeBatchSource source) {
         List<ApplyResult> results = new ArrayList<>();
         for (String lakeTable : lakeTables()) {
-            if (applied(lakeTable).size() < byLakeTable.get(lakeTable).size()) {
+            Map<String, String> applied = applied(lakeTable);
+            if (byLakeTable.get(lakeTable).stream().anyMatch(m -> !applied.containsKey(m.name()))) {
                 source.readHistory(lakeTable).ifPresent(history -> results.add(apply(history, last -> last == null)));
             }
-            String applied = appliedUpTo(lakeTable);
-            if (applied == null) {
+            String position = appliedUpTo(lakeTable);
+            if (position == null) {
                 continue;
             }
-            String from = later(applied, emptyUpTo.get(lakeTable));
+            String from = later(position, emptyUpTo.get(lakeTable));
             ChangeBatch idle = null;
             for (String instant : source.instantsAfter(lakeTable, from)) {
                 ChangeBatch batch = source.read(lakeTable, instant);
@@ -217,11 +224,11 @@ public final class WarehouseFeed implements AutoCloseable {
                     emptyUpTo.put(lakeTable, instant);
                 } else {
                     results.add(apply(batch));
-                    applied = instant;
+                    position = instant;
                     idle = null;
                 }
             }
-            if (idle != null && ChangeBatch.timeBetween(applied, idle.instant()).compareTo(IDLE_RECORD_INTERVAL) >= 0) {
+            if (idle != null && ChangeBatch.timeBetween(position, idle.instant()).compareTo(IDLE_RECORD_INTERVAL) >= 0) {
                 results.add(apply(idle));
             }
         }

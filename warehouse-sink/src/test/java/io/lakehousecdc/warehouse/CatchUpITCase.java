@@ -69,6 +69,21 @@ class CatchUpITCase {
         assertThat(log.historyReads).as("history is read only for a model without any").isEqualTo(1);
     }
 
+    @Test
+    void aModelThatReplacesAnotherStartsFromTheHistoryAlthoughTheOldOneLeftItsPosition() throws Exception {
+        log.commit("20240101100000000", change("r", 1, "2024-01-01T08:00:00", "id", 7L, "name", "Dewi", "specialty", "GP"));
+        feed.catchUp(log);
+        feed.close();
+
+        feed = warehouse.feed(DOCTOR_DIM.replace("name: doctor_dim", "name: doctor_versions"));
+        log.commit("20240101100100000", change("c", 2, "2024-01-01T10:00:30", "id", 8L, "name", "Eka", "specialty", "Cardio"));
+        feed.catchUp(log);
+
+        assertThat(warehouse.rows("SELECT doctor_id, name FROM {schema}.doctor_versions ORDER BY 1"))
+                .containsExactly(List.of("7", "Dewi"), List.of("8", "Eka"));
+        assertThat(feed.appliedUpTo(DOCTORS)).isEqualTo("20240101100100000");
+    }
+
     /** A change log in memory: commits in instant order, each with its changes. */
     private static final class Log implements ChangeBatchSource {
         private final TreeMap<String, List<ChangeRow>> commits = new TreeMap<>();

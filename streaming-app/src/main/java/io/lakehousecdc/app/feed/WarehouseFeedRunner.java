@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,32 +133,57 @@ public final class WarehouseFeedRunner implements AutoCloseable {
                     List<ApplyResult> applied = feed.catchUp();
                     synchronized (progress) {
                         batches += applied.stream().filter(r -> !r.applied().isEmpty()).count();
+                        cycles++;
+                        progress.notifyAll();
                     }
-                }
-                synchronized (progress) {
-                    cycles++;
-                    progress.notifyAll();
                 }
                 retry = FIRST_RETRY;
                 sleep(pollInterval);
             } catch (SetupException e) {
-                stopFor(e);
+                if (!isConnectionFailure(e)) {
+                    stopFor(e);
+                    continue;
+                }
+                retry = retryAfter(e, feed, retry);
+                feed = null;
             } catch (RuntimeException e) {
                 if (stopped) {
                     break;
                 }
-                if (retry.equals(FIRST_RETRY)) {
-                    LOG.warn("The warehouse feed failed, retrying in {}: {}", retry, rootMessage(e), e);
-                } else {
-                    LOG.warn("The warehouse feed failed again, retrying in {}: {}", retry, rootMessage(e));
-                }
-                closeQuietly(feed);
+                retry = retryAfter(e, feed, retry);
                 feed = null;
-                sleep(retry);
-                retry = retry.multipliedBy(2).compareTo(maxRetryDelay) > 0 ? maxRetryDelay : retry.multipliedBy(2);
+            } catch (Error e) {
+                stopFor(new IllegalStateException("The warehouse feed failed: " + e, e));
             }
         }
         closeQuietly(feed);
+    }
+
+    /** Logs the failure, closes the feed, waits {@code retry} and returns the next wait. */
+    private Duration retryAfter(RuntimeException e, OpenFeed feed, Duration retry) {
+        if (retry.equals(FIRST_RETRY)) {
+            LOG.warn("The warehouse feed failed, retrying in {}: {}", retry, rootMessage(e), e);
+        } else {
+            LOG.warn("The warehouse feed failed again, retrying in {}: {}", retry, rootMessage(e));
+        }
+        closeQuietly(feed);
+        sleep(retry);
+        Duration next = retry.multipliedBy(2);
+        return next.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : next;
+    }
+
+    /**
+     * Whether {@code e} comes from a database that could not be reached (the control plane, say):
+     * an outage to wait out, not a mistake to stop for.
+     */
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || cause instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void stopFor(RuntimeException e) {
