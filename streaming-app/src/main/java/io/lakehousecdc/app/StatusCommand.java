@@ -3,9 +3,12 @@ package io.lakehousecdc.app;
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.lake.LakeCatalog;
 import io.lakehousecdc.lake.LakeStorage;
+import io.lakehousecdc.lake.RawZoneSink;
+import io.lakehousecdc.warehouse.WarehouseFeed;
 
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -22,7 +25,8 @@ import java.util.concurrent.Callable;
 /** {@code lakehouse status}: each table's state and how far its lake table has got. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Lists every table with its state, its lake table's last commit, the rows its commits wrote",
-                "and how long ago that commit completed (the lag of what readers see)."})
+                "and how long ago that commit completed (the lag of what readers see); with warehouse models,",
+                "also where the warehouse feed stands for each."})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -50,7 +54,33 @@ final class StatusCommand implements Callable<Integer> {
                     last == null ? "-" : lag(Duration.between(last, now)));
         }
         System.out.println("Rows written count the commits on Hudi's active timeline; older ones are archived.");
+        if (WarehouseFeedRunner.configured(config)) {
+            printWarehouse(config, tables, storage);
+        }
         return 0;
+    }
+
+    /**
+     * Each warehouse model's position: the last lake commit applied to it, when, and how many
+     * commits with changes its lake table's raw zone has after that.
+     */
+    private static void printWarehouse(LakehouseConfig config, List<Configuration> tables, LakeStorage storage) {
+        List<WarehouseFeed.Position> positions = WarehouseFeed.positions(config.warehouse());
+        System.out.println();
+        if (positions.isEmpty()) {
+            System.out.println("The warehouse feed has not applied anything yet.");
+            return;
+        }
+        Map<String, String> raw = LakeLayout.rawTables(config, tables);
+        String format = "%-28s  %-40s  %-17s  %-19s  %14s%n";
+        System.out.printf(format, "warehouse model", "lake table", "applied up to", "applied at", "commits behind");
+        for (WarehouseFeed.Position position : positions) {
+            String path = raw.get(position.lakeTable() + RawZoneSink.NAME_SUFFIX);
+            String behind = path == null ? "-" : String.valueOf(LakeCatalog.writeCommits(path, storage).stream()
+                    .filter(c -> c.changes() > 0 && c.instant().compareTo(position.lastInstant()) > 0).count());
+            String appliedAt = position.appliedAt() == null ? "-" : position.appliedAt().substring(0, Math.min(19, position.appliedAt().length()));
+            System.out.printf(format, position.model(), position.lakeTable(), position.lastInstant(), appliedAt, behind);
+        }
     }
 
     private static String lag(Duration age) {

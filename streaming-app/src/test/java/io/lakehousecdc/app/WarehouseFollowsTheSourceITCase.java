@@ -199,6 +199,10 @@ class WarehouseFollowsTheSourceITCase {
                     + " ORDER BY version")).as("the change made while nothing ran: one new version").containsExactly("4|0813|f", "5|0814|t");
             assertThat(warehouse("SELECT doctor_id, name, consultations, revenue FROM {schema}.rpt_doctor_revenue ORDER BY 1"))
                     .isEqualTo(source(SOURCE_DOCTOR_REVENUE));
+            assertThat(CliRun.of("status", "--config", dir.resolve("lakehouse.yaml").toString()).succeeded())
+                    .as("status shows where each model stands")
+                    .containsPattern("(?m)^fact_consultation +clinic_\\w+_consultations +\\d{17} +\\S+ \\S+ +0$")
+                    .containsPattern("(?m)^dim_patient +clinic_\\w+_patients +\\d{17} ");
             job.cancel();
         }
     }

@@ -83,8 +83,14 @@ public final class WarehouseFeed implements AutoCloseable {
         }
         List<Model> models = ModelLoader.load(Path.of(dir));
         String schema = schema(config);
+        WarehouseConnection connection = connect(config);
+        return create(models, connection, schema, lakeTypes);
+    }
+
+    /** Connects to the warehouse of {@code warehouse.dialect}. */
+    private static WarehouseConnection connect(Configuration config) {
         String dialect = config.get(WarehouseOptions.DIALECT);
-        WarehouseConnection connection = switch (dialect) {
+        return switch (dialect) {
             case "postgres" -> {
                 String url = config.get(WarehouseOptions.JDBC_URL);
                 if (url == null || !url.startsWith("jdbc:postgresql:")) {
@@ -96,7 +102,28 @@ public final class WarehouseFeed implements AutoCloseable {
             case "redshift" -> RedshiftConnections.open(config);
             default -> throw new SetupException("warehouse.dialect '" + dialect + "' is unknown: use postgres or redshift");
         };
-        return create(models, connection, schema, lakeTypes);
+    }
+
+    /** A model's place in the lake: the last instant of its lake table applied to it. */
+    public record Position(String model, String lakeTable, String lastInstant, String appliedAt, long rows) {}
+
+    /**
+     * Where each model stands, from the warehouse's {@code lakehouse_feed_state}; empty when the
+     * feed has not run there yet. Creates nothing.
+     */
+    public static List<Position> positions(Configuration config) {
+        String schema = schema(config);
+        try (WarehouseConnection connection = connect(config)) {
+            if (!connection.tableExists(schema, ModelStatements.FEED_STATE_TABLE)) {
+                return List.of();
+            }
+            ModelStatements statements = new ModelStatements(connection.dialect(), schema, Map.of(), Map.of());
+            List<Position> positions = new ArrayList<>();
+            for (List<String> row : connection.query(statements.positions())) {
+                positions.add(new Position(row.get(0), row.get(1), row.get(2), row.get(3), Long.parseLong(row.get(4))));
+            }
+            return positions;
+        }
     }
 
     /**
