@@ -17,7 +17,7 @@ import java.io.PrintWriter;
         versionProvider = Lakehouse.Version.class,
         description = "Streaming CDC from MySQL into Apache Hudi, times in WIB.",
         subcommands = {RunCommand.class, DemoCommand.class, QueryCommand.class, BackfillCommand.class, ConfigCommand.class, TablesCommand.class,
-                ControlPlaneCommand.class, SavepointCommand.class, StatusCommand.class, FeedCommand.class, BenchCommand.class})
+                ControlPlaneCommand.class, SavepointCommand.class, StatusCommand.class, FeedCommand.class, FailedCommand.class, BenchCommand.class})
 public final class Lakehouse {
 
     public static void main(String[] args) {

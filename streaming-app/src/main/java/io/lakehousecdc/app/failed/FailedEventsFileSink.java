@@ -28,13 +28,16 @@ public final class FailedEventsFileSink extends RichSinkFunction<Tuple2<TableId,
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
+    /** The directory under the lake's base path that holds a directory per source. */
+    static final String DIRECTORY = "_failed_events";
+
     private final String directory;
     private transient ObjectMapper json;
     private transient FSDataOutputStream out;
 
     public FailedEventsFileSink(String lakeBasePath, String sourceId) {
         String base = lakeBasePath.endsWith("/") ? lakeBasePath : lakeBasePath + "/";
-        this.directory = base + "_failed_events/" + sourceId;
+        this.directory = base + DIRECTORY + "/" + sourceId;
     }
 
     @Override
