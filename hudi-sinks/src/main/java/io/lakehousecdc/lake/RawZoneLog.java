@@ -47,16 +47,14 @@ public final class RawZoneLog {
     private static final int BATCH_SIZE = 2048;
 
     private final String path;
-    private final LakeStorage storage;
     private final HoodieTableMetaClient client;
     private final RowType rowType;
     private final String[] readNames;
     private final DataType[] readTypes;
     private final int[] readFields;
 
-    private RawZoneLog(String path, LakeStorage storage, HoodieTableMetaClient client, RowType rowType) {
+    private RawZoneLog(String path, HoodieTableMetaClient client, RowType rowType) {
         this.path = path;
-        this.storage = storage;
         this.client = client;
         this.rowType = rowType;
         List<String> names = new ArrayList<>(rowType.getFieldNames());
@@ -68,7 +66,7 @@ public final class RawZoneLog {
         this.readFields = IntStream.range(0, readNames.length).toArray();
     }
 
-    /** The change log at {@code path}; empty while nothing has been committed there. */
+    /** The change log at {@code path}, read with the lake's storage settings; empty while nothing has been committed there. */
     public static Optional<RawZoneLog> open(String path, LakeStorage storage) {
         Optional<HoodieTableMetaClient> meta = LakeCatalog.metaClient(path, storage);
         if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
@@ -81,7 +79,7 @@ public final class RawZoneLog {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read the schema of the raw-zone table at " + path, e);
         }
-        return Optional.of(new RawZoneLog(path, storage, meta.get(), rowType));
+        return Optional.of(new RawZoneLog(path, meta.get(), rowType));
     }
 
     /** The columns of the change log: the source columns, the metadata columns and {@code _cdc_day}. */
@@ -182,7 +180,7 @@ public final class RawZoneLog {
 
     private boolean exists(Path file) {
         try {
-            return file.getFileSystem(storage.hadoopConfiguration()).exists(file);
+            return file.getFileSystem(client.getHadoopConf()).exists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot reach " + file + " of the raw-zone table at " + path, e);
         }
@@ -235,7 +233,7 @@ public final class RawZoneLog {
     private boolean readFile(Path file, Predicate<StringData> commitTime, Consumer<RowData> rows) {
         FileStatus status;
         try {
-            FileSystem fs = file.getFileSystem(storage.hadoopConfiguration());
+            FileSystem fs = file.getFileSystem(client.getHadoopConf());
             status = fs.getFileStatus(file);
         } catch (FileNotFoundException e) {
             return false;
