@@ -263,11 +263,6 @@ class MySqlEdgeValuesReachTheLakeUnchangedITCase {
     }
 
     /**
-     * Two values the binlog reader of Debezium 1.9 gets wrong: an ENUM or SET label with a
-     * 4-byte character (emoji) arrives as '?', YEAR 0 as 1900. The README names both; pinned
-     * for every row, since the snapshot carries the emoji label right but not YEAR 0 either.
-     */
-    /**
      * The minimums inserted through the binlog: Debezium 1.9 decodes the binlog's TIME(3)
      * '-838:59:59.000' as 1.147483 s less, which has more digits than the column, so the row is
      * a failed event (README, known deviations).
@@ -277,6 +272,11 @@ class MySqlEdgeValuesReachTheLakeUnchangedITCase {
     /** Whether rows 1 and 3 now hold values updated through the binlog. */
     private static boolean rowsUpdated;
 
+    /**
+     * Two values the binlog reader of Debezium 1.9 gets wrong: an ENUM or SET label with a
+     * 4-byte character (emoji) arrives as '?', YEAR 0 as 1900. The README names both; pinned
+     * for every row, since the snapshot carries the emoji label right but not YEAR 0 either.
+     */
     private static void withBinlogDeviations(Map<Integer, List<String>> rows) {
         int en = EDGE.indexOf(EDGE.stream().filter(c -> c.name().equals("en")).findFirst().orElseThrow());
         int year = EDGE.indexOf(EDGE.stream().filter(c -> c.name().equals("y")).findFirst().orElseThrow());

@@ -104,8 +104,8 @@ public final class WarehouseFeed implements AutoCloseable {
         };
     }
 
-    /** A model's place in the lake: the last instant of its lake table applied to it. */
-    public record Position(String model, String lakeTable, String lastInstant, String appliedAt, long rows) {}
+    /** A model's place in the lake: the last instant of its lake table applied to it, and when. */
+    public record Position(String model, String lakeTable, String lastInstant, String appliedAt) {}
 
     /**
      * Where each model stands, from the warehouse's {@code lakehouse_feed_state}; empty when the
@@ -120,7 +120,7 @@ public final class WarehouseFeed implements AutoCloseable {
             ModelStatements statements = new ModelStatements(connection.dialect(), schema, Map.of(), Map.of());
             List<Position> positions = new ArrayList<>();
             for (List<String> row : connection.query(statements.positions())) {
-                positions.add(new Position(row.get(0), row.get(1), row.get(2), row.get(3), Long.parseLong(row.get(4))));
+                positions.add(new Position(row.get(0), row.get(1), row.get(2), row.get(3)));
             }
             return positions;
         }

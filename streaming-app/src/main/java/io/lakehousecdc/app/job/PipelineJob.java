@@ -111,14 +111,6 @@ public final class PipelineJob {
     }
 
     /**
-     * Connects to a source and checks that it is ready for change data capture and that each of
-     * {@code ids} exists there with a primary key.
-     *
-     * @param keyOverrides the tables keyed by other columns than their primary key (which they
-     *     then need not have); DMS tables take their key from their schema file instead
-     * @throws SetupException naming what is not ready and how to fix it
-     */
-    /**
      * The tables to capture: with a control plane, its enabled tables (the config file's
      * {@code tables:} section is then only what {@code tables import} copies there); without
      * one, the config file's.
@@ -131,6 +123,14 @@ public final class PipelineJob {
         return ControlPlane.tablesOf(config, true);
     }
 
+    /**
+     * Connects to a source and checks that it is ready for change data capture and that each of
+     * {@code ids} exists there with a primary key.
+     *
+     * @param keyOverrides the tables keyed by other columns than their primary key (which they
+     *     then need not have); DMS tables take their key from their schema file instead
+     * @throws SetupException naming what is not ready and how to fix it
+     */
     public static ChangeSource inspect(Configuration sourceConf, List<TableId> ids, Map<TableId, List<String>> keyOverrides,
             ZoneId targetZone) {
         return switch (LakeLayout.sourceType(sourceConf)) {

@@ -193,10 +193,10 @@ public final class ModelStatements {
                         model.name(), lakeTable, instant, rows));
     }
 
-    /** Every model's position: columns model, lake_table, last_instant, applied_at, rows. */
+    /** Every model's position: columns model, lake_table, last_instant, applied_at. */
     public Sql positions() {
         return Sql.of("SELECT " + quote("model") + ", " + quote("lake_table") + ", " + quote("last_instant") + ", "
-                + quote("applied_at") + ", " + quote("rows") + " FROM " + feedStateTable() + " ORDER BY 2, 1");
+                + quote("applied_at") + " FROM " + feedStateTable() + " ORDER BY 2, 1");
     }
 
     /** The instants applied per model from {@code lakeTable}: columns model, last_instant. */
