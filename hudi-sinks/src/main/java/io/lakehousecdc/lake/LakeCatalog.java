@@ -158,7 +158,7 @@ public final class LakeCatalog {
                 .or(() -> Optional.of(from));
     }
 
-    private static boolean hasArchivedCommits(HoodieTableMetaClient client) {
+    static boolean hasArchivedCommits(HoodieTableMetaClient client) {
         try {
             org.apache.hadoop.fs.Path archive = new org.apache.hadoop.fs.Path(client.getArchivePath());
             return client.getFs().exists(archive) && client.getFs().listStatus(archive).length > 0;

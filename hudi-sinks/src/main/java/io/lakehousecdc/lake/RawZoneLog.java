@@ -97,10 +97,11 @@ public final class RawZoneLog {
         List<String> commits = readableWrites().stream()
                 .filter(i -> after == null || HoodieTimeline.compareTimestamps(i, HoodieTimeline.GREATER_THAN, after))
                 .toList();
-        if (after != null && hasArchive()) {
+        if (after != null) {
+            // Listing the archive is left for the rare position older than the active timeline.
             Optional<String> firstActive = writes().firstInstant().map(HoodieInstant::getTimestamp).toJavaOptional();
             if (firstActive.isPresent() && HoodieTimeline.compareTimestamps(firstActive.get(), HoodieTimeline.GREATER_THAN, after)
-                    && archivedWritesAfter(after)) {
+                    && LakeCatalog.hasArchivedCommits(client) && archivedWritesAfter(after)) {
                 throw new ChangeLogGapException(path, after, firstActive.get());
             }
         }
@@ -196,15 +197,6 @@ public final class RawZoneLog {
         return !client.getArchivedTimeline(after).getCommitTimeline().filterCompletedInstants()
                 .filter(i -> i.getAction().equals(HoodieTimeline.COMMIT_ACTION))
                 .findInstantsAfter(after).empty();
-    }
-
-    private boolean hasArchive() {
-        try {
-            Path archive = new Path(client.getArchivePath());
-            return client.getFs().exists(archive) && client.getFs().listStatus(archive).length > 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the archived timeline of the raw-zone table at " + path, e);
-        }
     }
 
     /**
