@@ -55,6 +55,7 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
     private final long snapshotSeq;
     /** Captured tables by Debezium topic; null values mark topics of tables not captured. */
     private transient Map<String, TableState> byTopic;
+    private transient ChangePayloads payloads;
 
     /**
      * @param positionAtStart the source position read just before the job started reading
@@ -83,10 +84,47 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
             change = convert(table, op(code), value, source, position);
         } catch (RuntimeException e) {
             change = ChangeRecord.failed(table.id,
-                    new FailedChange(position, String.valueOf(value), describe(e), System.currentTimeMillis()));
+                    new FailedChange(position, payloads().write(record.topic(), value), describe(e), System.currentTimeMillis()));
         }
         // Outside the try: a failure downstream must fail the job, not pass for a bad record.
         out.collect(change);
+    }
+
+    /**
+     * Converts a change that failed before again, with this deserializer's tables and
+     * conversions (which a configuration change may have fixed), at its original position.
+     *
+     * @return the converted change, or a failed one with the new error
+     */
+    public ChangeRecord replay(TableId tableId, FailedChange failure) {
+        Struct value;
+        try {
+            value = payloads().read(failure.payload());
+        } catch (RuntimeException e) {
+            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
+                    "the payload is not a change this version can read back (" + describe(e) + "); it stays as it is",
+                    System.currentTimeMillis()));
+        }
+        Struct source = value.getStruct("source");
+        TableState table = tables.stream().filter(t -> t.id().equals(tableId)).findFirst().map(TableState::new).orElse(null);
+        if (table == null) {
+            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
+                    "table " + tableId + " is no longer captured by this source; add it back to reprocess its events",
+                    System.currentTimeMillis()));
+        }
+        try {
+            return convert(table, op(value.getString("op")), value, source, failure.position());
+        } catch (RuntimeException e) {
+            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(), describe(e),
+                    System.currentTimeMillis()));
+        }
+    }
+
+    private ChangePayloads payloads() {
+        if (payloads == null) {
+            payloads = new ChangePayloads();
+        }
+        return payloads;
     }
 
     private ChangeRecord convert(TableState table, ChangeOp op, Struct value, Struct source, long position) {

@@ -1,7 +1,9 @@
 package io.lakehousecdc.source;
 
 import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.TableId;
 
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,6 +18,14 @@ public interface ChangeSource {
 
     /** Things the user should know that do not stop the job (a table without replica identity...). */
     List<String> warnings();
+
+    /**
+     * Converts a change this source failed to convert before again, with the conversions of the
+     * current configuration, keeping its source position.
+     *
+     * @return the converted change, or a failed one saying why it still fails
+     */
+    ChangeRecord replay(TableId table, FailedChange failure);
 
     /** Adds the tables' change stream to {@code env}, its source operator named {@code name}. */
     DataStreamSource<ChangeRecord> addTo(StreamExecutionEnvironment env, String name);

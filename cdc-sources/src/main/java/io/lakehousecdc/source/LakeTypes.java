@@ -1,27 +1,23 @@
 package io.lakehousecdc.source;
 
+import io.lakehousecdc.core.TimeZonePolicy;
+
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.time.LocalDate;
 
 /** Lake columns that every database source maps the same way. */
 public final class LakeTypes {
 
     /** Flink's widest exact decimal; wider source decimals are kept as exact text. */
     private static final int MAX_LAKE_DECIMAL_PRECISION = 38;
-
-    private static final long MAX_STORABLE_MILLIS = Long.MAX_VALUE / 1000 - 1;
-
-    private static final int MIN_LAKE_EPOCH_DAY = (int) LocalDate.of(0, 1, 1).toEpochDay();
-    private static final int MAX_LAKE_EPOCH_DAY = (int) LocalDate.of(9999, 12, 31).toEpochDay();
 
     private LakeTypes() {}
 
@@ -65,31 +61,30 @@ public final class LakeTypes {
                 v -> StringData.fromString(TimeText.ofMicros(((Number) v).longValue(), digits)));
     }
 
-    /**
-     * A timestamp the lake can store: Hudi writes microseconds since the epoch as a long, so
-     * values beyond about 292,000 years, such as PostgreSQL's {@code infinity}, would stop the
-     * writer; they are errors here instead, and their change a failed event.
-     */
-    public static TimestampData storable(TimestampData t) {
-        long millis = t.getMillisecond();
-        if (millis > MAX_STORABLE_MILLIS || millis < -MAX_STORABLE_MILLIS) {
-            throw new IllegalArgumentException("timestamp " + millis + "ms since 1970 is beyond the lake's range (infinity?)");
-        }
-        return t;
+    /** A date, as days since 1970-01-01; {@code outOfRange} decides about dates the lake cannot hold. */
+    public static LakeColumn date(boolean nullable, OutOfRangeDates outOfRange) {
+        return new LakeColumn(new DateType(nullable), v -> outOfRange.epochDay(((Number) v).intValue()));
+    }
+
+    /** A timestamp without zone, from the source's wall-clock milliseconds or microseconds, in the target zone. */
+    public static LakeColumn wallClockTimestamp(int fractionalSeconds, boolean nullable, TimeZonePolicy zones,
+            OutOfRangeDates outOfRange) {
+        return fractionalSeconds <= 3
+                ? new LakeColumn(new TimestampType(nullable, 3), v -> outOfRange.timestamp(
+                        zones.wallClockMillisToTarget(outOfRange.wallClockMillis(((Number) v).longValue()))))
+                : new LakeColumn(new TimestampType(nullable, 6), v -> outOfRange.timestamp(
+                        zones.wallClockMicrosToTarget(outOfRange.wallClockMicros(((Number) v).longValue()))));
     }
 
     /**
-     * A date the lake can read back: Flink's {@code DATE} spans 0000-01-01 to 9999-12-31, and a
-     * query over a value outside fails as a whole; such values are errors here instead.
+     * A timestamp with zone, from the ISO-8601 text Debezium writes, in the target zone.
+     *
+     * @param nullText a value that stands for NULL, or null
      */
-    public static LakeColumn date(boolean nullable) {
-        return new LakeColumn(new DateType(nullable), v -> {
-            int epochDay = ((Number) v).intValue();
-            if (epochDay < MIN_LAKE_EPOCH_DAY || epochDay > MAX_LAKE_EPOCH_DAY) {
-                throw new IllegalArgumentException("date " + epochDay + " days from 1970-01-01 is outside 0000-01-01..9999-12-31");
-            }
-            return epochDay;
-        });
+    public static LakeColumn zonedTimestamp(int fractionalSeconds, boolean nullable, TimeZonePolicy zones,
+            OutOfRangeDates outOfRange, String nullText) {
+        return new LakeColumn(new TimestampType(nullable, fractionalSeconds <= 3 ? 3 : 6),
+                v -> v.equals(nullText) ? null : outOfRange.isoInstant((String) v, zones));
     }
 
     public static byte[] toBytes(Object v) {

@@ -122,5 +122,11 @@ public final class SourceOptions {
             .defaultValue(8096)
             .withDescription("Rows per snapshot chunk; each chunk is read and checkpointed on its own.");
 
+    public static final ConfigOption<String> OUT_OF_RANGE_DATES = ConfigOptions.key("out-of-range-dates")
+            .stringType()
+            .defaultValue("failed-event")
+            .withDescription("A date or timestamp outside 0000-01-01..9999-12-31 (PostgreSQL's ±infinity included):"
+                    + " failed-event makes its change a failed event, clamp lands it as the nearest bound.");
+
     private SourceOptions() {}
 }

@@ -24,6 +24,7 @@ public final class SourceSettings implements Serializable {
     private final ZoneId serverTimeZone;
     private final Duration connectTimeout;
     private final int chunkSize;
+    private final OutOfRangeDates outOfRangeDates;
     private final Properties debezium;
 
     /**
@@ -40,6 +41,7 @@ public final class SourceSettings implements Serializable {
         this.serverTimeZone = serverTimeZone(conf, id);
         this.connectTimeout = conf.get(SourceOptions.CONNECT_TIMEOUT);
         this.chunkSize = conf.get(SourceOptions.SNAPSHOT_CHUNK_SIZE);
+        this.outOfRangeDates = OutOfRangeDates.parse(conf.get(SourceOptions.OUT_OF_RANGE_DATES), id);
         this.debezium = new Properties();
         for (Map.Entry<String, String> e : conf.toMap().entrySet()) {
             if (e.getKey().startsWith(SourceOptions.DEBEZIUM_PREFIX)) {
@@ -98,6 +100,10 @@ public final class SourceSettings implements Serializable {
 
     public int chunkSize() {
         return chunkSize;
+    }
+
+    public OutOfRangeDates outOfRangeDates() {
+        return outOfRangeDates;
     }
 
     /** The {@code debezium.*} pass-through properties, prefix removed, over the given defaults. */

@@ -2,6 +2,7 @@ package io.lakehousecdc.source;
 
 import io.lakehousecdc.core.ChangeOp;
 import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
@@ -183,5 +184,48 @@ class ChangeDeserializerTest {
         assertThat(change.failure().error()).contains("column id");
         assertThat(change.failure().payload()).contains("not-a-number");
         assertThat(change.failure().position()).isEqualTo(80_000L);
+    }
+
+    @Test
+    void aFailedChangeIsReplayedThroughTheConversionOfTheFixedConfiguration() throws Exception {
+        // The first configuration refuses notes saying "poison"; the fixed one takes them.
+        List<ValueConverter> strict = new ArrayList<>(visitsTable().converters());
+        strict.set(2, v -> {
+            if (v.equals("poison")) {
+                throw new IllegalArgumentException("refused");
+            }
+            return StringData.fromString((String) v);
+        });
+        CapturedTable refusing = new CapturedTable(VISITS, visitsTable().schema(), visitsTable().columnNames(), strict);
+        Schema after = ENVELOPE.field("after").schema();
+        SourceRecord update = event("u", null, image(after, 7, LocalDateTime.parse("2024-01-01T17:30:00"), "poison"), "visits", 5000, 2);
+        List<ChangeRecord> out = new ArrayList<>();
+        new ChangeDeserializer(List.of(refusing), ZONES, POSITIONS, START).deserialize(update, new Collector<>() {
+            @Override
+            public void collect(ChangeRecord record) {
+                out.add(record);
+            }
+
+            @Override
+            public void close() {}
+        });
+        ChangeRecord failed = out.get(0);
+        assertThat(failed.failure().error()).endsWith("column note: IllegalArgumentException: refused");
+
+        ChangeRecord again = new ChangeDeserializer(List.of(refusing), ZONES, POSITIONS, START).replay(VISITS, failed.failure());
+        assertThat(again.isFailed()).isTrue();
+        assertThat(again.failure().payload()).isEqualTo(failed.failure().payload());
+
+        ChangeRecord replayed = deserializer.replay(VISITS, failed.failure());
+        GenericRowData direct = deserialize(update).get(0).row();
+        assertThat(replayed.op()).isEqualTo(ChangeOp.UPDATE);
+        for (int field = 0; field < 7; field++) { // all but _ingested_at, the time of each conversion
+            assertThat(replayed.row().getField(field)).as("field %d", field).isEqualTo(direct.getField(field));
+        }
+        assertThat(replayed.row().getLong(5)).isEqualTo(50_002L);
+
+        ChangeRecord unreadable = deserializer.replay(VISITS,
+                new FailedChange(1, "Struct{after=Struct{id=1}}", "old", 0));
+        assertThat(unreadable.failure().error()).startsWith("the payload is not a change this version can read back");
     }
 }

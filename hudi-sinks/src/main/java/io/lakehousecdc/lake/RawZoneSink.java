@@ -43,6 +43,24 @@ public final class RawZoneSink {
      */
     public static DataStreamSink<?> write(
             DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
+        return write(rows, table, lakeConf, uidPrefix, false);
+    }
+
+    /**
+     * Appends the rows of a batch job, which end: they are committed once, when they do, and
+     * clustering is left to the streaming job.
+     */
+    public static DataStreamSink<?> writeBounded(
+            DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix) {
+        return write(rows, table, lakeConf, uidPrefix, true);
+    }
+
+    private static DataStreamSink<?> write(
+            DataStream<RowData> rows, LakeTable table, Configuration lakeConf, String uidPrefix, boolean bounded) {
+        Map<String, String> options = hudiOptions(table, lakeConf, rows.getParallelism());
+        if (bounded) {
+            options.put("clustering.async.enabled", "false");
+        }
         DataStream<RowData> days = rows
                 .map(new ChangeDay(table.schema().metadataOffset() + 1), InternalTypeInfo.of(rowType(table.schema())))
                 .name("change day: " + table.name())
@@ -52,7 +70,7 @@ public final class RawZoneSink {
                 // checkpoint's rows; in a task of its own that wait does not stall the source.
                 .startNewChain();
         return HudiWrite.attach(days, table.schema(), rowType(table.schema()), recordKey(table.schema()), DAY_COLUMN,
-                hudiOptions(table, lakeConf, rows.getParallelism()), LakeZone.RAW, uidPrefix, false);
+                options, LakeZone.RAW, uidPrefix, bounded);
     }
 
     static RowType rowType(LakeSchema schema) {

@@ -1,11 +1,12 @@
 package io.lakehousecdc.app;
 
-import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
-import io.lakehousecdc.app.failed.FailedEvents;
+import io.lakehousecdc.app.failed.FailedEvent;
+import io.lakehousecdc.app.failed.FailedEventStore;
+import io.lakehousecdc.app.failed.FailedEventStores;
+import io.lakehousecdc.app.failed.Reprocess;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
-import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
@@ -22,15 +23,11 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code lakehouse failed}: the changes that could not be converted, as the job kept them. */
+/** {@code lakehouse failed}: the changes that could not be converted, as the job kept them, and their reprocessing. */
 @Command(name = "failed", mixinStandardHelpOptions = true,
-        description = "Lists and shows the changes that could not be converted, kept under <base-path>/_failed_events/<source>/.",
-        subcommands = {FailedCommand.ListEvents.class, FailedCommand.Show.class})
+        description = "Lists, shows and reprocesses the changes that could not be converted (failed-events.store).",
+        subcommands = {FailedCommand.ListEvents.class, FailedCommand.Show.class, FailedCommand.ReprocessEvents.class})
 final class FailedCommand {
-
-    private static FailedEvents events(LakehouseConfig config) {
-        return FailedEvents.under(LakeLayout.basePath(config.global()), LakeStorage.from(config.global()));
-    }
 
     private static ZoneId zone(LakehouseConfig config) {
         return ZoneId.of(config.global().get(PipelineOptions.TIMEZONE));
@@ -52,15 +49,20 @@ final class FailedCommand {
         public Integer call() {
             LakehouseConfig config = options.load();
             ZoneId zone = zone(config);
-            List<FailedEvents.Event> events = events(config).list(table, since == null ? null : since(since, zone));
-            DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
-            String format = "%-48s  %-19s  %s%n";
-            System.out.printf(format, "ID", "FAILED AT (" + zone.getId() + ")", "ERROR");
-            for (FailedEvents.Event event : events) {
-                String error = event.error().length() <= 100 ? event.error() : event.error().substring(0, 97) + "...";
-                System.out.printf(format, event.id(), time.format(event.failedAt()), error);
+            List<FailedEvent> events;
+            try (FailedEventStore store = FailedEventStores.open(config)) {
+                events = store.list(table, since == null ? null : since(since, zone));
             }
-            System.out.println(events.size() + " failed events; 'lakehouse failed show ID' prints one whole.");
+            DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
+            String format = "%-56s  %-19s  %-11s  %s%n";
+            System.out.printf(format, "ID", "FAILED AT (" + zone.getId() + ")", "STATE", "ERROR");
+            for (FailedEvent event : events) {
+                String error = event.error().length() <= 100 ? event.error() : event.error().substring(0, 97) + "...";
+                System.out.printf(format, event.id(), time.format(event.failedAt()), event.reprocessed() ? "reprocessed" : "failed", error);
+            }
+            long open = events.stream().filter(e -> !e.reprocessed()).count();
+            System.out.println(events.size() + " failed events, " + open + " not reprocessed;"
+                    + " 'lakehouse failed show ID' prints one whole.");
             return 0;
         }
     }
@@ -70,22 +72,56 @@ final class FailedCommand {
         @Mixin
         ConfigOptionsMixin options;
 
-        @Parameters(paramLabel = "ID", description = "<lake table>@<position>, as 'failed list' prints it.")
+        @Parameters(paramLabel = "ID", description = "<lake table>@<position>-<digest>, as 'failed list' prints it.")
         String id;
 
         @Override
         public Integer call() {
             LakehouseConfig config = options.load();
-            FailedEvents.Event event = events(config).find(id).orElseThrow(() -> new SetupException(
-                    "No failed event " + id + ": 'lakehouse failed list' prints the ids (<lake table>@<position>)"));
+            FailedEvent event;
+            try (FailedEventStore store = FailedEventStores.open(config)) {
+                event = store.find(id).orElseThrow(() -> new SetupException(
+                        "No failed event " + id + ": 'lakehouse failed list' prints the ids (<lake table>@<position>-<digest>)"));
+            }
+            ZoneId zone = zone(config);
             System.out.println("id:           " + event.id());
             System.out.println("source:       " + event.source());
             System.out.println("source table: " + event.sourceTable());
             System.out.println("position:     " + event.position());
-            System.out.println("failed at:    " + event.failedAt().atZone(zone(config)).toLocalDateTime() + " " + zone(config).getId());
+            System.out.println("failed at:    " + event.failedAt().atZone(zone).toLocalDateTime() + " " + zone.getId());
+            System.out.println("state:        " + (event.reprocessed()
+                    ? "reprocessed at " + event.reprocessedAt().atZone(zone).toLocalDateTime() + " " + zone.getId()
+                    : "failed" + (event.attempts() == 0 ? "" : ", " + event.attempts() + " reprocess attempts")));
             System.out.println("error:        " + event.error());
             System.out.println("payload:      " + event.payload());
             return 0;
+        }
+    }
+
+    @Command(name = "reprocess", mixinStandardHelpOptions = true,
+            description = "Converts the failed events again with the current configuration and writes those that now"
+                    + " convert to the lake, in source order; run it while the pipeline is stopped.")
+    static final class ReprocessEvents implements Callable<Integer> {
+        @Mixin
+        ConfigOptionsMixin options;
+
+        @Option(names = "--table", paramLabel = "LAKE_TABLE", description = "Only this lake table's (<source>_<database>_<table>).")
+        String table;
+
+        @Option(names = "--since", paramLabel = "TIME|AGE", description = "Only those that failed since then, as for 'failed list'.")
+        String since;
+
+        @Override
+        public Integer call() throws Exception {
+            LakehouseConfig config = options.load();
+            Reprocess.Outcome outcome = Reprocess.run(config, table, since == null ? null : since(since, zone(config)));
+            System.out.println("Reprocessed: " + outcome.written() + " written to the lake"
+                    + (outcome.alreadyInLake() == 0 ? "" : ", " + outcome.alreadyInLake() + " already there (marked only)")
+                    + ", " + outcome.failingAgain().size() + " still failing.");
+            for (FailedEvent event : outcome.failingAgain()) {
+                System.out.println("  " + event.id() + ": " + event.error());
+            }
+            return outcome.failingAgain().isEmpty() ? 0 : 1;
         }
     }
 

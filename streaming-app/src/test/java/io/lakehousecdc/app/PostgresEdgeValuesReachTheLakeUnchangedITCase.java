@@ -279,7 +279,8 @@ class PostgresEdgeValuesReachTheLakeUnchangedITCase {
         List<String> failed = EdgeValues.failedEvents(dir.resolve("lake"), "pharmacy");
         for (int offset : List.of(0, 100)) {
             for (int i = 0; i < FAILING_ROWS.size(); i++) {
-                String id = "id=" + (offset + FIRST_FAILING_ID + i) + ",";
+                // The payload, a JSON document, is a string within the event's JSON line.
+                String id = "\\\"id\\\":" + (offset + FIRST_FAILING_ID + i) + ",";
                 assertThat(failed).as("failed event of row " + id + " " + FAILING_ROWS.get(i))
                         .anySatisfy(line -> assertThat(line).contains(id));
             }

@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.dms;
 
 import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
@@ -52,6 +53,17 @@ public final class DmsChangeSource implements ChangeSource {
     @Override
     public List<String> warnings() {
         return List.of();
+    }
+
+    /**
+     * DMS failed events hold the file's row as text, not a change that can be converted again:
+     * the row is corrected by landing it in a new change file.
+     */
+    @Override
+    public ChangeRecord replay(TableId table, FailedChange failure) {
+        return ChangeRecord.failed(table, new FailedChange(failure.position(), failure.payload(),
+                "a DMS row is not reprocessed from its failed event: correct it and land it in a new change file"
+                        + " under the table's folder", System.currentTimeMillis()));
     }
 
     /** One reader: files are read in order, and the set of files read is kept in its state. */

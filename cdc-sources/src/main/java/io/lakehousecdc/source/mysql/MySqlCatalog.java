@@ -130,7 +130,8 @@ final class MySqlCatalog {
                     + " has no primary key: add one, the processed zone upserts by key");
         }
         return CapturedTable.map(id, columns, MySqlColumn::name, key,
-                (column, nullable) -> MySqlTypeMapping.map(column.withNullable(nullable), zones));
+                (column, nullable) -> MySqlTypeMapping.map(column.withNullable(nullable), zones,
+                        settings.common().outOfRangeDates()));
     }
 
     private static List<MySqlColumn> columns(Connection connection, String database, String table) throws SQLException {

@@ -6,6 +6,7 @@ import io.lakehousecdc.source.ChangeSource;
 import io.lakehousecdc.source.SourceSettings;
 
 import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
@@ -118,7 +119,16 @@ public final class MySqlChangeSource implements ChangeSource {
                 // being merged into it; the lake's ordering by position makes the replay harmless.
                 .skipSnapshotBackfill(true)
                 .debeziumProperties(debezium)
-                .deserializer(new ChangeDeserializer(tables, zones, new BinlogPositions(), binlogPositionAtStart))
+                .deserializer(deserializer())
                 .build();
+    }
+
+    @Override
+    public ChangeRecord replay(TableId table, FailedChange failure) {
+        return deserializer().replay(table, failure);
+    }
+
+    private ChangeDeserializer deserializer() {
+        return new ChangeDeserializer(tables, zones, new BinlogPositions(), binlogPositionAtStart);
     }
 }

@@ -1,8 +1,8 @@
 package io.lakehousecdc.source.mysql;
 
-import io.lakehousecdc.source.IsoTimestamps;
 import io.lakehousecdc.source.LakeColumn;
 import io.lakehousecdc.source.LakeTypes;
+import io.lakehousecdc.source.OutOfRangeDates;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 
@@ -14,7 +14,6 @@ import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.FloatType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.SmallIntType;
-import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 
@@ -48,7 +47,7 @@ final class MySqlTypeMapping {
     private MySqlTypeMapping() {}
 
 
-    static LakeColumn map(MySqlColumn column, TimeZonePolicy zones) {
+    static LakeColumn map(MySqlColumn column, TimeZonePolicy zones, OutOfRangeDates outOfRange) {
         boolean nullable = column.nullable();
         boolean unsigned = column.unsigned();
         String type = column.dataType().toLowerCase(Locale.ROOT);
@@ -104,17 +103,13 @@ final class MySqlTypeMapping {
             case "longblob":
                 return LakeTypes.bytes(nullable);
             case "date":
-                return LakeTypes.date(nullable);
+                return LakeTypes.date(nullable, outOfRange);
             case "time":
                 return LakeTypes.timeText(column.fractionalSeconds(), nullable);
             case "datetime":
-                return column.fractionalSeconds() <= 3
-                        ? new LakeColumn(new TimestampType(nullable, 3), v -> LakeTypes.storable(zones.wallClockMillisToTarget(((Number) v).longValue())))
-                        : new LakeColumn(new TimestampType(nullable, 6), v -> LakeTypes.storable(zones.wallClockMicrosToTarget(((Number) v).longValue())));
+                return LakeTypes.wallClockTimestamp(column.fractionalSeconds(), nullable, zones, outOfRange);
             case "timestamp":
-                return new LakeColumn(
-                        new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
-                        v -> ZERO_TIMESTAMP.equals(v) ? null : LakeTypes.storable(IsoTimestamps.instantToTarget((String) v, zones)));
+                return LakeTypes.zonedTimestamp(column.fractionalSeconds(), nullable, zones, outOfRange, ZERO_TIMESTAMP);
             case "geometry":
             case "point":
             case "linestring":

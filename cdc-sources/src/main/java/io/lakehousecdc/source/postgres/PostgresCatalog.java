@@ -135,7 +135,8 @@ final class PostgresCatalog {
                     + " its deletes carry those columns only with ALTER TABLE " + regclass + " REPLICA IDENTITY FULL");
         }
         return CapturedTable.map(id, columns, PostgresColumn::name, key,
-                (column, nullable) -> PostgresTypeMapping.map(column.withNullable(nullable), zones));
+                (column, nullable) -> PostgresTypeMapping.map(column.withNullable(nullable), zones,
+                        settings.common().outOfRangeDates()));
     }
 
     private static List<PostgresColumn> columns(Connection connection, TableId id) throws SQLException {

@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.postgres;
 
 import io.lakehousecdc.core.ChangeRecord;
+import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
@@ -104,7 +105,16 @@ public final class PostgresChangeSource implements ChangeSource {
                 // As for MySQL: changes made while a chunk is read are replayed after it.
                 .skipSnapshotBackfill(true)
                 .debeziumProperties(debezium)
-                .deserializer(new ChangeDeserializer(tables, zones, new LsnPositions(), inspection.walPosition()))
+                .deserializer(deserializer())
                 .build();
+    }
+
+    @Override
+    public ChangeRecord replay(TableId table, FailedChange failure) {
+        return deserializer().replay(table, failure);
+    }
+
+    private ChangeDeserializer deserializer() {
+        return new ChangeDeserializer(inspection.tables(), zones, new LsnPositions(), inspection.walPosition());
     }
 }

@@ -1,9 +1,9 @@
 package io.lakehousecdc.source.postgres;
 
 import io.lakehousecdc.core.TimeZonePolicy;
-import io.lakehousecdc.source.IsoTimestamps;
 import io.lakehousecdc.source.LakeColumn;
 import io.lakehousecdc.source.LakeTypes;
+import io.lakehousecdc.source.OutOfRangeDates;
 import io.lakehousecdc.source.ValueConverter;
 
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
@@ -11,15 +11,16 @@ import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
+import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.DoubleType;
 import org.apache.flink.table.types.logical.FloatType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.SmallIntType;
-import org.apache.flink.table.types.logical.TimestampType;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Maps PostgreSQL column types to lake types, and Debezium's values of them to Flink's internal
@@ -39,9 +40,16 @@ final class PostgresTypeMapping {
     private PostgresTypeMapping() {}
 
 
-    static LakeColumn map(PostgresColumn column, TimeZonePolicy zones) {
+    /**
+     * How {@code date 'infinity'} arrives: an overflowed day count, one from the snapshot's JDBC
+     * driver and one from the WAL. Far outside the lake's range either way, like {@code
+     * -infinity} (which arrives as other such counts); only clamping needs to know which end it means.
+     */
+    private static final Set<Integer> POSITIVE_INFINITY_DAYS = Set.of(-622_191_234, -2_147_472_692);
+
+    static LakeColumn map(PostgresColumn column, TimeZonePolicy zones, OutOfRangeDates outOfRange) {
         if (column.array()) {
-            LakeColumn element = map(column.element(), zones);
+            LakeColumn element = map(column.element(), zones, outOfRange);
             ValueConverter convert = element.converter();
             return new LakeColumn(new ArrayType(column.nullable(), element.type()), v -> {
                 List<?> values = (List<?>) v;
@@ -93,18 +101,19 @@ final class PostgresTypeMapping {
             case "bytea":
                 return LakeTypes.bytes(nullable);
             case "date":
-                return LakeTypes.date(nullable);
+                return new LakeColumn(new DateType(nullable), v -> {
+                    int day = ((Number) v).intValue();
+                    return outOfRange.epochDay(outOfRange == OutOfRangeDates.CLAMP && POSITIVE_INFINITY_DAYS.contains(day)
+                            ? Integer.MAX_VALUE : day);
+                });
             case "time":
                 return LakeTypes.timeText(column.fractionalSeconds(), nullable);
             case "timetz":
                 return LakeTypes.text(nullable);
             case "timestamp":
-                return column.fractionalSeconds() <= 3
-                        ? new LakeColumn(new TimestampType(nullable, 3), v -> LakeTypes.storable(zones.wallClockMillisToTarget(((Number) v).longValue())))
-                        : new LakeColumn(new TimestampType(nullable, 6), v -> LakeTypes.storable(zones.wallClockMicrosToTarget(((Number) v).longValue())));
+                return LakeTypes.wallClockTimestamp(column.fractionalSeconds(), nullable, zones, outOfRange);
             case "timestamptz":
-                return new LakeColumn(new TimestampType(nullable, column.fractionalSeconds() <= 3 ? 3 : 6),
-                        v -> LakeTypes.storable(IsoTimestamps.instantToTarget((String) v, zones)));
+                return LakeTypes.zonedTimestamp(column.fractionalSeconds(), nullable, zones, outOfRange, null);
             case "interval":
                 return LakeTypes.text(nullable);
             default:

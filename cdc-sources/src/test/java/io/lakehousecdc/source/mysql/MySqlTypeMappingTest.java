@@ -2,6 +2,7 @@ package io.lakehousecdc.source.mysql;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.LakeColumn;
+import io.lakehousecdc.source.OutOfRangeDates;
 
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
@@ -37,7 +38,7 @@ class MySqlTypeMappingTest {
     private final TimeZonePolicy zones = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
 
     private LakeColumn map(String dataType, String columnType, long precision, int scale, int fsp) {
-        return MySqlTypeMapping.map(new MySqlColumn("c", dataType, columnType, precision, scale, fsp, true), zones);
+        return MySqlTypeMapping.map(new MySqlColumn("c", dataType, columnType, precision, scale, fsp, true), zones, OutOfRangeDates.FAILED_EVENT);
     }
 
     private LogicalType type(String dataType, String columnType, long precision, int scale, int fsp) {

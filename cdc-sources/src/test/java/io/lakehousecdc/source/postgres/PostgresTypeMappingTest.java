@@ -2,6 +2,7 @@ package io.lakehousecdc.source.postgres;
 
 import io.lakehousecdc.core.TimeZonePolicy;
 import io.lakehousecdc.source.LakeColumn;
+import io.lakehousecdc.source.OutOfRangeDates;
 
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.SchemaBuilder;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -36,7 +38,12 @@ class PostgresTypeMappingTest {
     private final TimeZonePolicy zones = TimeZonePolicy.of(ZoneId.of("UTC"), TimeZonePolicy.WIB);
 
     private LakeColumn map(String type, int precision, int scale, int fsp) {
-        return PostgresTypeMapping.map(new PostgresColumn("c", type, false, false, precision, scale, fsp, true), zones);
+        return PostgresTypeMapping.map(new PostgresColumn("c", type, false, false, precision, scale, fsp, true), zones,
+                OutOfRangeDates.FAILED_EVENT);
+    }
+
+    private LakeColumn map(String type, int fsp, OutOfRangeDates outOfRange) {
+        return PostgresTypeMapping.map(new PostgresColumn("c", type, false, false, 0, 0, fsp, true), zones, outOfRange);
     }
 
     private LogicalType type(String type) {
@@ -50,7 +57,7 @@ class PostgresTypeMappingTest {
         for (String text : List.of("text", "varchar", "bpchar", "uuid", "json", "jsonb", "inet")) {
             assertThat(type(text)).as(text).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
         }
-        assertThat(PostgresTypeMapping.map(new PostgresColumn("c", "rx_status", false, true, 0, 0, 0, true), zones).type())
+        assertThat(PostgresTypeMapping.map(new PostgresColumn("c", "rx_status", false, true, 0, 0, 0, true), zones, OutOfRangeDates.FAILED_EVENT).type())
                 .isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));
     }
 
@@ -70,6 +77,44 @@ class PostgresTypeMappingTest {
                 .put("value", ByteBuffer.wrap(big.unscaledValue().toByteArray()));
         assertThat(free.converter().convert(value)).isEqualTo(StringData.fromString("12345678901234567890.123456789"));
         assertThat(new BigInteger(big.unscaledValue().toByteArray())).isEqualTo(big.unscaledValue());
+    }
+
+    @Test
+    void datesBeyondTheLakesRangeFailUnlessClamped() {
+        int afterLastDay = (int) LocalDate.of(10000, 1, 1).toEpochDay();
+        assertThatThrownBy(() -> map("date", 0, OutOfRangeDates.FAILED_EVENT).converter().convert(afterLastDay))
+                .hasMessageContaining("outside 0000-01-01..9999-12-31");
+        assertThat(map("date", 0, OutOfRangeDates.CLAMP).converter().convert(afterLastDay))
+                .isEqualTo((int) LocalDate.of(9999, 12, 31).toEpochDay());
+        assertThat(map("date", 0, OutOfRangeDates.CLAMP).converter().convert(Integer.MIN_VALUE))
+                .isEqualTo((int) LocalDate.of(0, 1, 1).toEpochDay());
+        // 'infinity' arrives as an overflowed negative count (snapshot, WAL), '-infinity' as another.
+        for (int infinity : new int[] {-622_191_234, -2_147_472_692}) {
+            assertThat(map("date", 0, OutOfRangeDates.CLAMP).converter().convert(infinity))
+                    .isEqualTo((int) LocalDate.of(9999, 12, 31).toEpochDay());
+        }
+        assertThat(map("date", 0, OutOfRangeDates.CLAMP).converter().convert(-625_821_272))
+                .isEqualTo((int) LocalDate.of(0, 1, 1).toEpochDay());
+
+        // PostgreSQL's infinity as the JDBC driver and Debezium hand it over: milliseconds far beyond any year.
+        long infinityMicros = 9223372036825200000L;
+        assertThatThrownBy(() -> map("timestamp", 6, OutOfRangeDates.FAILED_EVENT).converter().convert(infinityMicros))
+                .isInstanceOf(RuntimeException.class);
+        LocalDateTime lastMoment = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000);
+        assertThat(((TimestampData) map("timestamp", 6, OutOfRangeDates.CLAMP).converter().convert(infinityMicros)).toLocalDateTime())
+                .isEqualTo(lastMoment);
+        // Clamped before the move to WIB (Jakarta's local mean time in year 0, +07:07:12) and after it.
+        assertThat(((TimestampData) map("timestamp", 3, OutOfRangeDates.CLAMP).converter().convert(-infinityMicros)).toLocalDateTime())
+                .isEqualTo(LocalDateTime.of(0, 1, 1, 7, 7, 12));
+        assertThat(((TimestampData) map("timestamptz", 6, OutOfRangeDates.CLAMP).converter().convert("infinity")).toLocalDateTime())
+                .isEqualTo(lastMoment);
+        assertThat(((TimestampData) map("timestamptz", 6, OutOfRangeDates.CLAMP).converter().convert("-infinity")).toLocalDateTime())
+                .isEqualTo(LocalDateTime.of(0, 1, 1, 0, 0));
+        assertThat(((TimestampData) map("timestamptz", 6, OutOfRangeDates.CLAMP).converter().convert("2024-01-02T16:00:00.5Z"))
+                .toLocalDateTime()).isEqualTo(LocalDateTime.of(2024, 1, 2, 23, 0, 0, 500_000_000));
+        assertThatThrownBy(() -> OutOfRangeDates.parse("nearest", "pharmacy"))
+                .hasMessage("Source pharmacy: out-of-range-dates 'nearest' is not known; use failed-event (the default) or clamp");
+        assertThat(OutOfRangeDates.parse("Failed-Event", "pharmacy")).isEqualTo(OutOfRangeDates.FAILED_EVENT);
     }
 
     @Test
@@ -97,7 +142,7 @@ class PostgresTypeMappingTest {
     @Test
     void arraysConvertEachElementAndKeepNulls() {
         LakeColumn ints = PostgresTypeMapping.map(
-                new PostgresColumn("c", "int4", true, false, 0, 0, 0, true), zones);
+                new PostgresColumn("c", "int4", true, false, 0, 0, 0, true), zones, OutOfRangeDates.FAILED_EVENT);
         assertThat(ints.type()).isEqualTo(new ArrayType(new IntType()));
         ArrayData array = (ArrayData) ints.converter().convert(Arrays.asList(1, null, 3));
         assertThat(array.size()).isEqualTo(3);

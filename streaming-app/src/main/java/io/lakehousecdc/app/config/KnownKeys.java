@@ -1,5 +1,6 @@
 package io.lakehousecdc.app.config;
 
+import io.lakehousecdc.app.failed.FailedEventStores;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeOptions;
@@ -36,6 +37,7 @@ final class KnownKeys {
         }
         GLOBAL.addAll(CONTROL_PLANE);
         GLOBAL.addAll(keys(WarehouseOptions.class));
+        GLOBAL.addAll(keys(FailedEventStores.class));
         SOURCE.addAll(keys(SourceOptions.class));
     }
 

@@ -14,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
+import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -509,7 +510,18 @@ public final class ControlPlane {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, username, password);
+        return database().connect();
+    }
+
+    /** The control plane's database, for what keeps its own tables there (the failed events). */
+    public record Database(String url, String username, String password) implements Serializable {
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, username, password);
+        }
+    }
+
+    public Database database() {
+        return new Database(url, username, password);
     }
 
     private SetupException failure(SQLException e) {

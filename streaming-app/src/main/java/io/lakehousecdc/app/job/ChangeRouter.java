@@ -102,11 +102,17 @@ final class ChangeRouter extends ProcessFunction<ChangeRecord, Void> {
         } else if (!route.snapshotCompleted) {
             streamingStarted(route);
         }
-        GenericRowData row = change.row();
+        GenericRowData row = lakeRow(change);
         route.lastCommitWallMillis.lazySet(row.getTimestamp(route.commitTimeField, 3).getMillisecond());
-        row.setRowKind(change.op() == ChangeOp.DELETE ? RowKind.DELETE : RowKind.INSERT);
         ctx.output(route.output, row);
         route.captured.add(1L);
+    }
+
+    /** A converted change as its table's writers take it: a delete deletes the key, anything else upserts it. */
+    static GenericRowData lakeRow(ChangeRecord change) {
+        GenericRowData row = change.row();
+        row.setRowKind(change.op() == ChangeOp.DELETE ? RowKind.DELETE : RowKind.INSERT);
+        return row;
     }
 
     /** Runs once per table (or once per source), at its first streamed change. */

@@ -4,7 +4,10 @@ import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.app.control.TableSettings;
-import io.lakehousecdc.app.failed.FailedEventsFileSink;
+import io.lakehousecdc.app.failed.FailedEvent;
+import io.lakehousecdc.app.failed.FailedEventStore;
+import io.lakehousecdc.app.failed.FailedEventStores;
+import io.lakehousecdc.app.failed.FailedEventsSink;
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
@@ -33,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.util.OutputTag;
 
 import java.time.DateTimeException;
@@ -54,15 +58,16 @@ import java.util.Map;
 public final class PipelineJob {
 
     private final Configuration global;
-    private final String basePath;
+    private final FailedEventStore.Location failedEvents;
     private final List<SourcePlan> sources;
     private final List<String> warnings;
 
     private record SourcePlan(String id, ChangeSource source, List<LakeTable> tables) {}
 
-    private PipelineJob(Configuration global, String basePath, List<SourcePlan> sources, List<String> warnings) {
+    private PipelineJob(Configuration global, FailedEventStore.Location failedEvents, List<SourcePlan> sources,
+            List<String> warnings) {
         this.global = global;
-        this.basePath = basePath;
+        this.failedEvents = failedEvents;
         this.sources = sources;
         this.warnings = List.copyOf(warnings);
     }
@@ -107,7 +112,7 @@ public final class PipelineJob {
             }
             plans.add(new SourcePlan(entry.getKey(), source, tables));
         }
-        return new PipelineJob(global, basePath, plans, warnings);
+        return new PipelineJob(global, FailedEventStores.location(config), plans, warnings);
     }
 
     /**
@@ -222,30 +227,72 @@ public final class PipelineJob {
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        TypeInformation<Tuple2<TableId, FailedChange>> failedType = TypeInformation.of(new TypeHint<>() {});
-        ZoneId lakeZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
         for (SourcePlan plan : sources) {
             DataStream<ChangeRecord> changes = plan.source().addTo(env, "source: " + plan.id()).uid(Uids.source(plan.id()));
-
-            OutputTag<Tuple2<TableId, FailedChange>> failed = new OutputTag<>("failed-events", failedType);
-            ChangeRouter router = new ChangeRouter(plan.tables().stream().map(LakeTable::schema).toList(), failed, lakeZone,
-                    !(plan.source() instanceof DmsChangeSource));
-            SingleOutputStreamOperator<Void> routed = changes
-                    .process(router)
-                    .name("normalize: " + plan.id())
-                    .uid(Uids.normalize(plan.id()));
-
-            for (LakeTable table : plan.tables()) {
-                DataStream<RowData> rows = routed.getSideOutput(router.output(table.schema().table()));
-                ProcessedZoneSink.write(rows, table, global, Uids.processed(table.name()));
-                if (table.rawZone()) {
-                    RawZoneSink.write(rows, table, global, Uids.raw(table.name()));
-                }
-            }
-            routed.getSideOutput(failed)
-                    .addSink(new FailedEventsFileSink(basePath, plan.id()))
+            routeToTheLake(changes, plan)
+                    .addSink(new FailedEventsSink(failedEvents, plan.id()))
                     .name("failed events: " + plan.id())
                     .uid(Uids.failedEvents(plan.id()));
         }
+    }
+
+    /**
+     * Converts a failed event again with the current configuration's conversion of its source.
+     *
+     * @return the converted change, or a failed one saying why it still fails
+     */
+    public ChangeRecord replay(FailedEvent event) {
+        SourcePlan plan = sources.stream().filter(p -> p.id().equals(event.source())).findFirst().orElse(null);
+        LakeTable table = plan == null ? null
+                : plan.tables().stream().filter(t -> t.name().equals(event.table())).findFirst().orElse(null);
+        if (table == null) {
+            throw new SetupException("Failed event " + event.id() + " is of table " + event.sourceTable() + " of source "
+                    + event.source() + ", which the configuration does not capture: enable the table to reprocess it");
+        }
+        return plan.source().replay(table.schema().table(), event.change());
+    }
+
+    /**
+     * Adds a batch job that writes {@code changes} (converted ones, of this job's tables) to the
+     * lake through the same writers as the streaming job, committed once when they end.
+     */
+    public void buildReplay(StreamExecutionEnvironment env, List<ChangeRecord> changes) {
+        for (LakeTable table : tables()) {
+            List<RowData> rows = changes.stream()
+                    .filter(c -> c.table().equals(table.schema().table()))
+                    .<RowData>map(ChangeRouter::lakeRow)
+                    .toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            DataStream<RowData> stream = env.fromCollection(rows, InternalTypeInfo.of(table.schema().rowType()))
+                    .name("failed events: " + table.name())
+                    .uid(Uids.failedEvents(table.name()));
+            ProcessedZoneSink.writeBounded(stream, table, global, Uids.processed(table.name()));
+            if (table.rawZone()) {
+                RawZoneSink.writeBounded(stream, table, global, Uids.raw(table.name()));
+            }
+        }
+    }
+
+    /** Normalizes a source's changes and writes each table's to its zones; returns the changes that failed. */
+    private DataStream<Tuple2<TableId, FailedChange>> routeToTheLake(DataStream<ChangeRecord> changes, SourcePlan plan) {
+        TypeInformation<Tuple2<TableId, FailedChange>> failedType = TypeInformation.of(new TypeHint<>() {});
+        ZoneId lakeZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
+        OutputTag<Tuple2<TableId, FailedChange>> failed = new OutputTag<>("failed-events", failedType);
+        ChangeRouter router = new ChangeRouter(plan.tables().stream().map(LakeTable::schema).toList(), failed, lakeZone,
+                !(plan.source() instanceof DmsChangeSource));
+        SingleOutputStreamOperator<Void> routed = changes
+                .process(router)
+                .name("normalize: " + plan.id())
+                .uid(Uids.normalize(plan.id()));
+        for (LakeTable table : plan.tables()) {
+            DataStream<RowData> rows = routed.getSideOutput(router.output(table.schema().table()));
+            ProcessedZoneSink.write(rows, table, global, Uids.processed(table.name()));
+            if (table.rawZone()) {
+                RawZoneSink.write(rows, table, global, Uids.raw(table.name()));
+            }
+        }
+        return routed.getSideOutput(failed);
     }
 }
