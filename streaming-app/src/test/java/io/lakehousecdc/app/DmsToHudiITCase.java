@@ -210,7 +210,7 @@ class DmsToHudiITCase {
 
         List<String> failed = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir.resolve("lake/_failed_events/legacy"))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList()) {
                 failed.addAll(Files.readAllLines(file));
             }
         }
