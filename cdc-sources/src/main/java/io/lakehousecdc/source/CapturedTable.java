@@ -17,13 +17,41 @@ import java.util.function.Function;
  *
  * @param columnNames the source columns, in the order of the lake schema
  * @param converters one per source column
+ * @param columnsKnownUpTo the source position up to which changes of the table's columns are
+ *     already part of this schema: a change of columns seen again at or before it (when the job
+ *     resumes from a checkpoint taken before the change) is not a new one
  */
-public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNames, List<ValueConverter> converters)
-        implements Serializable {
+public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNames, List<ValueConverter> converters,
+        long columnsKnownUpTo) implements Serializable {
 
     public CapturedTable {
         columnNames = List.copyOf(columnNames);
         converters = List.copyOf(converters);
+    }
+
+    public CapturedTable(TableId id, LakeSchema schema, List<String> columnNames, List<ValueConverter> converters) {
+        this(id, schema, columnNames, converters, Long.MIN_VALUE);
+    }
+
+    /**
+     * This table with the columns its lake table holds but the source no longer has (dropped
+     * there), kept as nullable columns that new changes leave NULL, so that no history is lost.
+     *
+     * @param lakeColumns the lake table's columns, in its order (its metadata columns are skipped)
+     * @param knownUpTo see {@link #columnsKnownUpTo()}
+     */
+    public CapturedTable keeping(List<RowType.RowField> lakeColumns, long knownUpTo) {
+        List<RowType.RowField> fields = new ArrayList<>(schema.rowType().getFields().subList(0, schema.metadataOffset()));
+        List<String> names = new ArrayList<>(columnNames);
+        List<ValueConverter> values = new ArrayList<>(converters);
+        for (RowType.RowField column : lakeColumns) {
+            if (!columnNames.contains(column.getName()) && !LakeSchema.isMetadata(column.getName())) {
+                fields.add(new RowType.RowField(column.getName(), column.getType().copy(true)));
+                names.add(column.getName());
+                values.add(v -> null);
+            }
+        }
+        return new CapturedTable(id, LakeSchema.of(id, fields, schema.primaryKey()), names, values, knownUpTo);
     }
 
     /**

@@ -18,7 +18,9 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.util.Collector;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -82,6 +84,8 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         ChangeRecord change;
         try {
             change = convert(table, op(code), value, source, position);
+        } catch (SchemaChangedException e) {
+            throw e;
         } catch (RuntimeException e) {
             change = ChangeRecord.failed(table.id,
                     new FailedChange(position, payloads().write(record.topic(), value), describe(e), System.currentTimeMillis()));
@@ -114,6 +118,10 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         }
         try {
             return convert(table, op(value.getString("op")), value, source, failure.position());
+        } catch (SchemaChangedException e) {
+            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
+                    "its columns differ from the table's now (" + String.join("; ", e.changes()) + "); it stays as it is",
+                    System.currentTimeMillis()));
         } catch (RuntimeException e) {
             return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(), describe(e),
                     System.currentTimeMillis()));
@@ -129,7 +137,7 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
 
     private ChangeRecord convert(TableState table, ChangeOp op, Struct value, Struct source, long position) {
         Struct image = value.getStruct(op == ChangeOp.DELETE ? "before" : "after");
-        GenericRowData row = table.toRow(image);
+        GenericRowData row = table.toRow(image, position);
         int meta = table.schema.metadataOffset();
         long now = System.currentTimeMillis();
         Long commitMillis = source.getInt64("ts_ms");
@@ -186,14 +194,20 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         return TypeInformation.of(ChangeRecord.class);
     }
 
-    /** Per-table conversion state; Debezium fields are looked up once per schema, not per row. */
+    /**
+     * Per-table conversion state. Debezium fields are looked up once per schema, not per row;
+     * a schema whose columns differ from the last one's, or that has columns the table does not
+     * know, is a change of columns.
+     */
     private static final class TableState {
         final TableId id;
         final LakeSchema schema;
         final StringData sourceId;
         final String[] names;
         final ValueConverter[] converters;
+        final long columnsKnownUpTo;
         Schema resolvedFor;
+        Map<String, String> columns;
         Field[] fields;
 
         TableState(CapturedTable table) {
@@ -202,11 +216,12 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
             this.sourceId = StringData.fromString(table.id().sourceId());
             this.names = table.columnNames().toArray(new String[0]);
             this.converters = table.converters().toArray(new ValueConverter[0]);
+            this.columnsKnownUpTo = table.columnsKnownUpTo();
         }
 
-        GenericRowData toRow(Struct image) {
+        GenericRowData toRow(Struct image, long position) {
             if (image.schema() != resolvedFor) {
-                resolve(image.schema());
+                resolve(image.schema(), position);
             }
             GenericRowData row = new GenericRowData(schema.arity());
             for (int i = 0; i < names.length; i++) {
@@ -223,12 +238,43 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
             return row;
         }
 
-        private void resolve(Schema debeziumSchema) {
+        private void resolve(Schema debeziumSchema, long position) {
+            Map<String, String> now = new LinkedHashMap<>();
+            for (Field field : debeziumSchema.fields()) {
+                Schema type = field.schema();
+                now.put(field.name(), type.type() + (type.name() == null ? "" : " " + type.name())
+                        + (type.parameters() == null ? "" : " " + type.parameters()));
+            }
+            if (position > columnsKnownUpTo) {
+                List<String> changes = columns == null ? unknownColumns(now) : differences(columns, now);
+                if (!changes.isEmpty()) {
+                    throw new SchemaChangedException(id, position, changes);
+                }
+            }
             fields = new Field[names.length];
             for (int i = 0; i < names.length; i++) {
                 fields[i] = debeziumSchema.field(names[i]);
             }
+            columns = now;
             resolvedFor = debeziumSchema;
+        }
+
+        private List<String> unknownColumns(Map<String, String> now) {
+            List<String> known = List.of(names);
+            return now.keySet().stream().filter(c -> !known.contains(c)).map(c -> "ADD COLUMN " + c).toList();
+        }
+
+        private static List<String> differences(Map<String, String> before, Map<String, String> now) {
+            List<String> changes = new ArrayList<>();
+            now.forEach((column, type) -> {
+                if (!before.containsKey(column)) {
+                    changes.add("ADD COLUMN " + column);
+                } else if (!before.get(column).equals(type)) {
+                    changes.add("ALTER COLUMN " + column + " TYPE (" + before.get(column) + " to " + type + ")");
+                }
+            });
+            before.keySet().stream().filter(c -> !now.containsKey(c)).forEach(c -> changes.add("DROP COLUMN " + c));
+            return changes;
         }
     }
 }

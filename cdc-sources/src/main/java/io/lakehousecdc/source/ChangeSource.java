@@ -9,6 +9,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A database's change stream, checked and described before the job is built. */
 public interface ChangeSource {
@@ -18,6 +19,12 @@ public interface ChangeSource {
 
     /** Things the user should know that do not stop the job (a table without replica identity...). */
     List<String> warnings();
+
+    /**
+     * This source with each captured table passed through {@code evolve}, which keeps the
+     * columns the lake holds beyond the source's and says which column changes are known.
+     */
+    ChangeSource evolved(UnaryOperator<CapturedTable> evolve);
 
     /**
      * Converts a change this source failed to convert before again, with the conversions of the

@@ -8,6 +8,7 @@ import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.expressions.Expression;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.TableSchemaResolver;
@@ -176,6 +177,25 @@ public final class LakeCatalog {
      */
     public static List<String> register(TableEnvironment tables, String name, String path, LakeStorage storage) {
         return register(tables, name, path, ReadWindow.LATEST, storage);
+    }
+
+    /**
+     * The columns of the table as its newest commit wrote them, Hudi's own {@code _hoodie_*}
+     * columns left out; empty while it has no commit.
+     */
+    public static List<RowType.RowField> columns(String path, LakeStorage storage) {
+        Optional<HoodieTableMetaClient> meta = metaClient(path, storage);
+        if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
+            return List.of();
+        }
+        RowType rowType;
+        try {
+            rowType = (RowType) AvroSchemaConverter.convertToDataType(new TableSchemaResolver(meta.get()).getTableAvroSchema(false))
+                    .getLogicalType();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the schema of the lake table at " + path, e);
+        }
+        return rowType.getFields().stream().filter(f -> !f.getName().startsWith("_hoodie_")).toList();
     }
 
     /**

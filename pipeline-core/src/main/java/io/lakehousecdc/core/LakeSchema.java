@@ -26,6 +26,12 @@ public final class LakeSchema implements Serializable {
     /** Metadata column count; they follow the source columns in this order. */
     public static final int METADATA_COLUMNS = 5;
 
+    /** Whether {@code column} is one of the metadata columns rather than a source column. */
+    public static boolean isMetadata(String column) {
+        return column.equals(OP) || column.equals(COMMIT_TS) || column.equals(SEQ) || column.equals(SOURCE)
+                || column.equals(INGESTED_AT);
+    }
+
     private final TableId table;
     private final RowType rowType;
     private final List<String> primaryKey;

@@ -4,9 +4,11 @@ import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.app.job.ClusterPipeline;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
+import io.lakehousecdc.app.job.EvolvingPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
+import io.lakehousecdc.source.SchemaChangedException;
 import io.lakehousecdc.warehouse.WarehouseOptions;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,8 +54,9 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         StopSignal stop = StopSignal.install();
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(job, fromSavepoint, allowNonRestoredState);
+        try (EvolvingPipeline evolving = EvolvingPipeline.start(config, job, fromSavepoint, allowNonRestoredState);
                 WarehouseFeedRunner feed = WarehouseFeedRunner.configured(config) ? WarehouseFeedRunner.start(config) : null) {
+            EmbeddedPipeline pipeline = evolving.current();
             System.out.println("Flink web UI: " + pipeline.webUi());
             job.global().getOptional(PipelineOptions.PROMETHEUS_PORT)
                     .ifPresent(port -> System.out.println("Prometheus metrics: http://localhost:" + port + "/metrics"));
@@ -64,18 +67,26 @@ final class RunCommand implements Callable<Integer> {
                         + config.warehouse().get(WarehouseOptions.MODELS));
             }
             boolean feedFailureShown = false;
-            while (!pipeline.status().isGloballyTerminalState()) {
+            while (true) {
+                if (evolving.current().status().isGloballyTerminalState()) {
+                    SchemaChangedException change = evolving.rebuildIfColumnsChanged();
+                    if (change == null) {
+                        break;
+                    }
+                    System.out.println(change.getMessage() + ". Job " + evolving.current().jobId() + " resumed; Flink web UI: "
+                            + evolving.current().webUi());
+                }
                 if (feed != null && feed.failure().isPresent() && !feedFailureShown) {
                     System.err.println("error: the warehouse feed stopped, the lake job keeps running: " + feed.failure().get().getMessage());
                     feedFailureShown = true;
                 }
                 if (stop.await(1000)) {
                     System.out.println("Stopping; the job resumes from its last checkpoint with --from-savepoint latest.");
-                    pipeline.cancel();
+                    evolving.current().cancel();
                     return 0;
                 }
             }
-            pipeline.awaitTermination();
+            evolving.current().awaitTermination();
             return 0;
         } finally {
             stop.finished();

@@ -5,6 +5,7 @@ import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.core.TimeZonePolicy;
+import io.lakehousecdc.source.CapturedTable;
 import io.lakehousecdc.source.ChangeSource;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -13,6 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Changes from files AWS DMS writes into an S3 raw zone (or a local directory), CSV without
@@ -53,6 +55,12 @@ public final class DmsChangeSource implements ChangeSource {
     @Override
     public List<String> warnings() {
         return List.of();
+    }
+
+    /** DMS tables take their columns from their schema files; a change there comes with a new file. */
+    @Override
+    public ChangeSource evolved(UnaryOperator<CapturedTable> evolve) {
+        return this;
     }
 
     /**

@@ -24,6 +24,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * The change stream of a MySQL (or MariaDB) server: an incremental snapshot of the captured
@@ -71,6 +72,12 @@ public final class MySqlChangeSource implements ChangeSource {
     @Override
     public List<String> warnings() {
         return List.of();
+    }
+
+    @Override
+    public ChangeSource evolved(UnaryOperator<CapturedTable> evolve) {
+        return new MySqlChangeSource(settings,
+                new MySqlCatalog.Inspection(tables.stream().map(evolve).toList(), binlogPositionAtStart), zones);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * The change stream of a PostgreSQL database through logical decoding ({@code pgoutput}): an
@@ -66,6 +67,12 @@ public final class PostgresChangeSource implements ChangeSource {
     @Override
     public List<String> warnings() {
         return inspection.warnings();
+    }
+
+    @Override
+    public ChangeSource evolved(UnaryOperator<CapturedTable> evolve) {
+        return new PostgresChangeSource(settings, new PostgresCatalog.Inspection(inspection.tables().stream().map(evolve).toList(),
+                inspection.walPosition(), inspection.warnings()), zones);
     }
 
     @Override

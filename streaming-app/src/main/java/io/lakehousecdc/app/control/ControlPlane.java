@@ -322,6 +322,81 @@ public final class ControlPlane {
         });
     }
 
+    /**
+     * Records in the DDL history a change of a table's columns that the job met at the source,
+     * at the source position of the first change with the new columns; audited. A change
+     * already recorded at that position is not recorded again.
+     *
+     * @param statement what changed, such as {@code ADD COLUMN ward}
+     */
+    public void recordColumnChange(String source, String table, long position, String statement, String actor) {
+        write(connection -> {
+            long tableId;
+            try (PreparedStatement st = connection.prepareStatement(
+                    "SELECT id FROM captured_tables WHERE source_id = ? AND source_table = ?")) {
+                st.setString(1, source);
+                st.setString(2, table);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return null; // captured through the config file only: nothing to attach the history to
+                    }
+                    tableId = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement st = connection.prepareStatement(
+                    "SELECT 1 FROM ddl_history WHERE table_id = ? AND position = ? AND statement = ?")) {
+                st.setLong(1, tableId);
+                st.setLong(2, position);
+                st.setString(3, statement);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        return null;
+                    }
+                }
+            }
+            try (PreparedStatement st = connection.prepareStatement(
+                    "INSERT INTO ddl_history (table_id, position, statement) VALUES (?, ?, ?)")) {
+                st.setLong(1, tableId);
+                st.setLong(2, position);
+                st.setString(3, statement);
+                st.executeUpdate();
+            }
+            audit(connection, actor, "ddl", "table " + source + "/" + table, null,
+                    Map.of("position", String.valueOf(position), "statement", statement));
+            return null;
+        });
+    }
+
+    /** Per table, {@code <source>/<source table>}: the position of the newest change of its columns in the DDL history. */
+    public Map<String, Long> columnChangePositions() {
+        return read(connection -> {
+            Map<String, Long> positions = new TreeMap<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT t.source_id, t.source_table, MAX(d.position)"
+                    + " FROM ddl_history d JOIN captured_tables t ON t.id = d.table_id GROUP BY t.source_id, t.source_table");
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    positions.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+                }
+            }
+            return positions;
+        });
+    }
+
+    /** The DDL history of every table, oldest first: source, table, position, statement. */
+    public List<List<String>> ddlHistory() {
+        return read(connection -> {
+            List<List<String>> rows = new ArrayList<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT t.source_id, t.source_table, d.position, d.statement"
+                    + " FROM ddl_history d JOIN captured_tables t ON t.id = d.table_id ORDER BY d.id");
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(List.of(rs.getString(1), rs.getString(2), String.valueOf(rs.getLong(3)), rs.getString(4)));
+                }
+            }
+            return rows;
+        });
+    }
+
     private int importSources(Connection connection, String actor) throws SQLException {
         int changed = 0;
         Map<String, Setting> settings = config.settings();

@@ -7,6 +7,7 @@ import io.lakehousecdc.lake.LakeStorage;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.savepoints.SavepointDirectory;
 import io.lakehousecdc.savepoints.StoredSavepoint;
+import io.lakehousecdc.source.SchemaChangedException;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -19,13 +20,16 @@ import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedThrowable;
 import org.apache.flink.util.SerializedValue;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -194,6 +198,19 @@ public final class EmbeddedPipeline implements AutoCloseable {
         while (!status().isGloballyTerminalState() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+    }
+
+    /** The change of a table's columns that failed the job, if that is why it ended. */
+    public Optional<SchemaChangedException> schemaChange() throws Exception {
+        if (status() != JobStatus.FAILED) {
+            return Optional.empty();
+        }
+        Optional<SerializedThrowable> failure = cluster.requestJobResult(jobId).get().getSerializedThrowable();
+        if (failure.isEmpty()) {
+            return Optional.empty();
+        }
+        Throwable cause = failure.get().deserializeError(EmbeddedPipeline.class.getClassLoader());
+        return ExceptionUtils.findThrowable(cause, SchemaChangedException.class);
     }
 
     /** Blocks until the job ends; rethrows its failure. */

@@ -11,10 +11,13 @@ import io.lakehousecdc.app.failed.FailedEventsSink;
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.FailedChange;
 import io.lakehousecdc.core.LakeSchema;
+import io.lakehousecdc.core.LakeZone;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
+import io.lakehousecdc.lake.LakeCatalog;
 import io.lakehousecdc.lake.LakeOptions;
+import io.lakehousecdc.lake.LakeStorage;
 import io.lakehousecdc.lake.LakeTable;
 import io.lakehousecdc.lake.ProcessedZoneSink;
 import io.lakehousecdc.lake.RawZoneSink;
@@ -74,6 +77,18 @@ public final class PipelineJob {
 
     /** Validates the configuration and every source and table it names. */
     public static PipelineJob prepare(LakehouseConfig config) {
+        return prepare(config, Map.of());
+    }
+
+    /**
+     * Validates the configuration and every source and table it names. A table's columns are
+     * the source's now, and those its lake table holds beyond them (dropped at the source),
+     * kept so that no history is lost.
+     *
+     * @param columnsKnownUpTo per table, the source position up to which changes of its columns
+     *     are known, in addition to those the control plane's DDL history records
+     */
+    public static PipelineJob prepare(LakehouseConfig config, Map<TableId, Long> columnsKnownUpTo) {
         Configuration global = config.global();
         String basePath = LakeLayout.basePath(global);
         ZoneId targetZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
@@ -91,6 +106,8 @@ public final class PipelineJob {
                     : "No tables to capture: list them under 'tables' in the config");
         }
 
+        Map<String, Long> recorded = ControlPlane.configured(config) ? ControlPlane.open(config).columnChangePositions() : Map.of();
+        LakeStorage storage = LakeStorage.from(global);
         List<SourcePlan> plans = new ArrayList<>();
         for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
             Configuration sourceConf = sourcesById.get(entry.getKey());
@@ -102,8 +119,17 @@ public final class PipelineJob {
                     keyOverrides.put(ids.get(i), List.of(keys.split("\\s*,\\s*")));
                 }
             }
-            ChangeSource source = inspect(sourceConf, ids, keyOverrides, targetZone);
-            warnings.addAll(source.warnings());
+            ChangeSource inspected = inspect(sourceConf, ids, keyOverrides, targetZone);
+            warnings.addAll(inspected.warnings());
+            Map<TableId, String> processedPaths = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                processedPaths.put(ids.get(i), lakeTable(inspected.schemas().get(i), entry.getValue().get(i), basePath)
+                        .path(LakeZone.PROCESSED));
+            }
+            ChangeSource source = inspected.evolved(captured -> captured.keeping(
+                    LakeCatalog.columns(processedPaths.get(captured.id()), storage),
+                    Math.max(columnsKnownUpTo.getOrDefault(captured.id(), Long.MIN_VALUE),
+                            recorded.getOrDefault(captured.id().sourceId() + "/" + captured.id().sourceName(), Long.MIN_VALUE))));
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 LakeTable table = lakeTable(source.schemas().get(i), entry.getValue().get(i), basePath);

@@ -1,0 +1,169 @@
+package io.lakehousecdc.app;
+
+import io.lakehousecdc.app.config.LakeLayout;
+import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.job.EvolvingPipeline;
+import io.lakehousecdc.app.job.PipelineJob;
+import io.lakehousecdc.app.query.LakeQuery;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Columns added, widened and dropped at a MySQL source while the job streams, with changes
+ * before, between and after: the job stops at the first change with new columns, records the
+ * change in the DDL history, rebuilds itself and resumes from its last checkpoint. The lake
+ * ends equal to the source, the dropped column kept with what it held, and the change log holds
+ * every change once.
+ */
+class SchemaChangesITCase {
+
+    @TempDir
+    static Path dir;
+
+    private static LocalPostgres control;
+    private static LocalMySql mysql;
+    private static Path configFile;
+    private static int sourceChanges;
+
+    @BeforeAll
+    static void createDatabases() throws Exception {
+        control = LocalPostgres.createDatabase("schema_cp");
+        mysql = LocalMySql.createDatabase("it_schema");
+        mysql.execute("CREATE TABLE visits (id INT PRIMARY KEY, patient VARCHAR(20) NOT NULL, note VARCHAR(30), visits INT)",
+                "INSERT INTO visits VALUES (1, 'ani', 'first', 1), (2, 'budi', 'second', 2)");
+        sourceChanges = 2;
+        configFile = dir.resolve("lakehouse.yaml");
+        Files.writeString(configFile, """
+                pipeline:
+                  name: schema-changes
+                  checkpoint-interval: 1s
+                  web-ui-port: 0
+                control-plane:
+                  jdbc-url: %s
+                  username: %s
+                  password: %s
+                sources:
+                %s
+                lake:
+                  base-path: %s
+                """.formatted(control.jdbcUrl(), LocalPostgres.adminUser(), LocalPostgres.adminPassword(),
+                LocalMySql.sourceYaml("clinic", dir.resolve("cdc-password")), dir.resolve("lake")));
+        CliRun.of("tables", "add", "clinic", mysql.database + ".visits", "--config", configFile.toString()).succeeded();
+    }
+
+    @AfterAll
+    static void dropDatabases() throws Exception {
+        for (AutoCloseable database : new AutoCloseable[] {mysql, control}) {
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
+    private static void change(String... statements) throws Exception {
+        mysql.execute(statements);
+        sourceChanges += statements.length;
+    }
+
+    @Test
+    void addedWidenedAndDroppedColumnsReachTheLakeWithoutLossOrDuplicates() throws Exception {
+        LakehouseConfig config = LakehouseConfig.load(configFile, List.of());
+        String columns = "id, patient, note, visits, ward";
+        try (EvolvingPipeline pipeline = EvolvingPipeline.start(config, PipelineJob.prepare(config), null, false)) {
+            await(pipeline, config, "SELECT id FROM %s", 2);
+            change("INSERT INTO visits VALUES (3, 'citra', 'third', 3)");
+            pipeline.current().awaitCheckpoints(1, Duration.ofMinutes(1));
+
+            mysql.execute("ALTER TABLE visits ADD COLUMN ward VARCHAR(10)");
+            change("INSERT INTO visits VALUES (4, 'dodi', 'fourth', 4, 'B')",
+                    "UPDATE visits SET ward = 'C', visits = 20 WHERE id = 2");
+            await(pipeline, config, "SELECT id FROM %s WHERE ward IS NOT NULL", 2);
+
+            mysql.execute("ALTER TABLE visits MODIFY visits BIGINT");
+            change("INSERT INTO visits VALUES (5, 'eka', 'fifth', 5000000000, 'A')");
+            await(pipeline, config, "SELECT id FROM %s WHERE visits > 4000000000", 1);
+
+            mysql.execute("ALTER TABLE visits DROP COLUMN note");
+            change("INSERT INTO visits (id, patient, visits, ward) VALUES (6, 'fajar', 6, 'D')",
+                    "UPDATE visits SET visits = 10 WHERE id = 1");
+            await(pipeline, config, "SELECT id FROM %s WHERE id = 6 OR visits = 10", 2);
+            pipeline.current().awaitCheckpoints(2, Duration.ofMinutes(1));
+
+            assertThat(pipeline.changes()).extracting(c -> String.join("; ", c.changes())).containsExactly(
+                    "ADD COLUMN ward",
+                    "ALTER COLUMN visits TYPE (INT32 to INT64)",
+                    "DROP COLUMN note");
+            pipeline.current().cancel();
+        }
+
+        Map<Integer, String> source = new TreeMap<>();
+        for (String row : Eventually.rows(mysql.connection(), "SELECT id, patient, visits, ward FROM visits ORDER BY id")) {
+            source.put(Integer.parseInt(row.split("\\|")[0]), row);
+        }
+        Map<Integer, String> lake = new TreeMap<>();
+        Map<Integer, String> notes = new TreeMap<>();
+        for (List<String> row : lake(config, "SELECT id, patient, visits, ward, note FROM %s")) {
+            lake.put(Integer.parseInt(row.get(0)), String.join("|", row.subList(0, 4)));
+            notes.put(Integer.parseInt(row.get(0)), row.get(4));
+        }
+        assertThat(lake).isEqualTo(source);
+        // The dropped column keeps what it held; changes after the drop leave it empty.
+        assertThat(notes).containsExactly(Map.entry(1, "null"), Map.entry(2, "second"), Map.entry(3, "third"),
+                Map.entry(4, "fourth"), Map.entry(5, "fifth"), Map.entry(6, "null"));
+        assertThat(lake(config, "SELECT id, _cdc_seq FROM %s_raw")).as("every change once in the change log").hasSize(sourceChanges);
+
+        List<List<String>> history = ControlPlane.open(config).ddlHistory();
+        assertThat(history).extracting(h -> h.get(3)).containsExactly(
+                "ADD COLUMN ward", "ALTER COLUMN visits TYPE (INT32 to INT64)", "DROP COLUMN note");
+        assertThat(history).extracting(h -> Long.parseLong(h.get(2))).isSorted().doesNotHaveDuplicates();
+    }
+
+    private static void await(EvolvingPipeline pipeline, LakehouseConfig config, String sql, int rows) throws Exception {
+        Eventually.until(Duration.ofMinutes(2), () -> {
+            pipeline.rebuildIfColumnsChanged();
+            try {
+                return lake(config, sql).size() == rows;
+            } catch (ValidationException columnNotInTheLakeYet) {
+                return false;
+            }
+        }, () -> sql + " did not return " + rows + " rows; the lake: " + lake(config, "SELECT * FROM %s") + ", job "
+                + pipeline.current().status());
+    }
+
+    private static List<List<String>> lake(LakehouseConfig config, String sql) throws Exception {
+        List<Configuration> tables = ControlPlane.tablesOf(config, false);
+        Map<String, String> paths = new TreeMap<>(LakeLayout.processedTables(config, tables));
+        paths.putAll(LakeLayout.rawTables(config, tables));
+        String name = LakeLayout.processedTables(config, tables).keySet().iterator().next();
+        LakeQuery query = LakeQuery.over(paths);
+        if (!query.tableNames().contains(name)) {
+            return List.of();
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (Row row : query.run(sql.formatted(name) + " ORDER BY id").rows()) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < row.getArity(); i++) {
+                cells.add(String.valueOf(row.getField(i)));
+            }
+            out.add(cells);
+        }
+        return out;
+    }
+}
