@@ -48,10 +48,20 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
             if (!columnNames.contains(column.getName()) && !LakeSchema.isMetadata(column.getName())) {
                 fields.add(new RowType.RowField(column.getName(), column.getType().copy(true)));
                 names.add(column.getName());
-                values.add(v -> null);
+                values.add(new KeptColumn());
             }
         }
         return new CapturedTable(id, LakeSchema.of(id, fields, schema.primaryKey()), names, values, knownUpTo);
+    }
+
+    /** The converter of a column the source dropped: changes no longer carry it, so it stays NULL in them. */
+    static final class KeptColumn implements ValueConverter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object convert(Object value) {
+            return null;
+        }
     }
 
     /**

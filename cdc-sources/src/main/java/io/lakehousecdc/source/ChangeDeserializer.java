@@ -259,9 +259,17 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
             resolvedFor = debeziumSchema;
         }
 
+        /** How the first schema this job meets differs from the columns it was built for. */
         private List<String> unknownColumns(Map<String, String> now) {
             List<String> known = List.of(names);
-            return now.keySet().stream().filter(c -> !known.contains(c)).map(c -> "ADD COLUMN " + c).toList();
+            List<String> changes = new ArrayList<>();
+            now.keySet().stream().filter(c -> !known.contains(c)).forEach(c -> changes.add("ADD COLUMN " + c));
+            for (int i = 0; i < names.length; i++) {
+                if (!now.containsKey(names[i]) && !(converters[i] instanceof CapturedTable.KeptColumn)) {
+                    changes.add("DROP COLUMN " + names[i]);
+                }
+            }
+            return changes;
         }
 
         private static List<String> differences(Map<String, String> before, Map<String, String> now) {

@@ -39,6 +39,7 @@ class SchemaChangesITCase {
 
     private static LocalPostgres control;
     private static LocalMySql mysql;
+    private static LocalPostgres pharmacy;
     private static Path configFile;
     private static int sourceChanges;
 
@@ -49,6 +50,10 @@ class SchemaChangesITCase {
         mysql.execute("CREATE TABLE visits (id INT PRIMARY KEY, patient VARCHAR(20) NOT NULL, note VARCHAR(30), visits INT)",
                 "INSERT INTO visits VALUES (1, 'ani', 'first', 1), (2, 'budi', 'second', 2)");
         sourceChanges = 2;
+        pharmacy = LocalPostgres.createDatabase("it_schema_pg");
+        pharmacy.execute("CREATE TABLE drugs (id INT PRIMARY KEY, name TEXT NOT NULL, form TEXT)",
+                "INSERT INTO drugs VALUES (1, 'amoxicillin', 'tablet')");
+        pharmacy.publish("drugs");
         configFile = dir.resolve("lakehouse.yaml");
         Files.writeString(configFile, """
                 pipeline:
@@ -60,17 +65,19 @@ class SchemaChangesITCase {
                   username: %s
                   password: %s
                 sources:
-                %s
+                %s%s
                 lake:
                   base-path: %s
                 """.formatted(control.jdbcUrl(), LocalPostgres.adminUser(), LocalPostgres.adminPassword(),
-                LocalMySql.sourceYaml("clinic", dir.resolve("cdc-password")), dir.resolve("lake")));
+                LocalMySql.sourceYaml("clinic", dir.resolve("cdc-password")),
+                pharmacy.sourceYaml("pharmacy", dir.resolve("pg-password")), dir.resolve("lake")));
         CliRun.of("tables", "add", "clinic", mysql.database + ".visits", "--config", configFile.toString()).succeeded();
+        CliRun.of("tables", "add", "pharmacy", "public.drugs", "--config", configFile.toString()).succeeded();
     }
 
     @AfterAll
     static void dropDatabases() throws Exception {
-        for (AutoCloseable database : new AutoCloseable[] {mysql, control}) {
+        for (AutoCloseable database : new AutoCloseable[] {mysql, pharmacy, control}) {
             if (database != null) {
                 database.close();
             }
@@ -104,12 +111,20 @@ class SchemaChangesITCase {
             change("INSERT INTO visits (id, patient, visits, ward) VALUES (6, 'fajar', 6, 'D')",
                     "UPDATE visits SET visits = 10 WHERE id = 1");
             await(pipeline, config, "SELECT id FROM %s WHERE id = 6 OR visits = 10", 2);
+
+            // PostgreSQL announces new columns in the WAL too; one statement adds one and drops another.
+            await(pipeline, config, "SELECT id FROM " + drugs(), 1);
+            pharmacy.execute("ALTER TABLE drugs ADD COLUMN strength NUMERIC(6,2), DROP COLUMN form",
+                    "INSERT INTO drugs VALUES (2, 'ibuprofen', 400.00)",
+                    "UPDATE drugs SET strength = 500.00 WHERE id = 1");
+            await(pipeline, config, "SELECT id FROM " + drugs() + " WHERE strength IS NOT NULL", 2);
             pipeline.current().awaitCheckpoints(2, Duration.ofMinutes(1));
 
             assertThat(pipeline.changes()).extracting(c -> String.join("; ", c.changes())).containsExactly(
                     "ADD COLUMN ward",
                     "ALTER COLUMN visits TYPE (INT32 to INT64)",
-                    "DROP COLUMN note");
+                    "DROP COLUMN note",
+                    "ADD COLUMN strength; DROP COLUMN form");
             pipeline.current().cancel();
         }
 
@@ -129,10 +144,18 @@ class SchemaChangesITCase {
                 Map.entry(4, "fourth"), Map.entry(5, "fifth"), Map.entry(6, "null"));
         assertThat(lake(config, "SELECT id, _cdc_seq FROM %s_raw")).as("every change once in the change log").hasSize(sourceChanges);
 
+        assertThat(lake(config, "SELECT id, name, strength, form FROM " + drugs())).extracting(r -> String.join("|", r))
+                .containsExactly("1|amoxicillin|500.00|null", "2|ibuprofen|400.00|null");
+
         List<List<String>> history = ControlPlane.open(config).ddlHistory();
-        assertThat(history).extracting(h -> h.get(3)).containsExactly(
-                "ADD COLUMN ward", "ALTER COLUMN visits TYPE (INT32 to INT64)", "DROP COLUMN note");
-        assertThat(history).extracting(h -> Long.parseLong(h.get(2))).isSorted().doesNotHaveDuplicates();
+        assertThat(history).extracting(h -> h.get(1) + ": " + h.get(3)).containsExactly(
+                mysql.database + ".visits: ADD COLUMN ward", mysql.database + ".visits: ALTER COLUMN visits TYPE (INT32 to INT64)",
+                mysql.database + ".visits: DROP COLUMN note", "public.drugs: ADD COLUMN strength", "public.drugs: DROP COLUMN form");
+        assertThat(history.subList(0, 3)).extracting(h -> Long.parseLong(h.get(2))).isSorted().doesNotHaveDuplicates();
+    }
+
+    private static String drugs() {
+        return "pharmacy_" + pharmacy.database + "_drugs";
     }
 
     private static void await(EvolvingPipeline pipeline, LakehouseConfig config, String sql, int rows) throws Exception {
@@ -151,9 +174,9 @@ class SchemaChangesITCase {
         List<Configuration> tables = ControlPlane.tablesOf(config, false);
         Map<String, String> paths = new TreeMap<>(LakeLayout.processedTables(config, tables));
         paths.putAll(LakeLayout.rawTables(config, tables));
-        String name = LakeLayout.processedTables(config, tables).keySet().iterator().next();
+        String name = "clinic_" + mysql.database + "_visits";
         LakeQuery query = LakeQuery.over(paths);
-        if (!query.tableNames().contains(name)) {
+        if (!query.tableNames().containsAll(LakeLayout.processedTables(config, tables).keySet())) {
             return List.of();
         }
         List<List<String>> out = new ArrayList<>();
