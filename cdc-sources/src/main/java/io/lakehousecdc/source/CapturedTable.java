@@ -17,20 +17,13 @@ import java.util.function.Function;
  *
  * @param columnNames the source columns, in the order of the lake schema
  * @param converters one per source column
- * @param columnsKnownUpTo the source position up to which changes of the table's columns are
- *     already part of this schema: a change of columns seen again at or before it (when the job
- *     resumes from a checkpoint taken before the change) is not a new one
  */
-public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNames, List<ValueConverter> converters,
-        long columnsKnownUpTo) implements Serializable {
+public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNames, List<ValueConverter> converters)
+        implements Serializable {
 
     public CapturedTable {
         columnNames = List.copyOf(columnNames);
         converters = List.copyOf(converters);
-    }
-
-    public CapturedTable(TableId id, LakeSchema schema, List<String> columnNames, List<ValueConverter> converters) {
-        this(id, schema, columnNames, converters, Long.MIN_VALUE);
     }
 
     /**
@@ -38,9 +31,8 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
      * there), kept as nullable columns that new changes leave NULL, so that no history is lost.
      *
      * @param lakeColumns the lake table's columns, in its order (its metadata columns are skipped)
-     * @param knownUpTo see {@link #columnsKnownUpTo()}
      */
-    public CapturedTable keeping(List<RowType.RowField> lakeColumns, long knownUpTo) {
+    public CapturedTable keeping(List<RowType.RowField> lakeColumns) {
         List<RowType.RowField> fields = new ArrayList<>(schema.rowType().getFields().subList(0, schema.metadataOffset()));
         List<String> names = new ArrayList<>(columnNames);
         List<ValueConverter> values = new ArrayList<>(converters);
@@ -51,7 +43,7 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
                 values.add(new KeptColumn());
             }
         }
-        return new CapturedTable(id, LakeSchema.of(id, fields, schema.primaryKey()), names, values, knownUpTo);
+        return new CapturedTable(id, LakeSchema.of(id, fields, schema.primaryKey()), names, values);
     }
 
     /** The converter of a column the source dropped: changes no longer carry it, so it stays NULL in them. */

@@ -110,7 +110,8 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
                     System.currentTimeMillis()));
         }
         Struct source = value.getStruct("source");
-        TableState table = tables.stream().filter(t -> t.id().equals(tableId)).findFirst().map(TableState::new).orElse(null);
+        TableState table = tables.stream().filter(t -> t.id().equals(tableId)).findFirst()
+                .map(t -> new TableState(t, snapshotSeq)).orElse(null);
         if (table == null) {
             return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
                     "table " + tableId + " is no longer captured by this source; add it back to reprocess its events",
@@ -118,10 +119,6 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         }
         try {
             return convert(table, op(value.getString("op")), value, source, failure.position());
-        } catch (SchemaChangedException e) {
-            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
-                    "its columns differ from the table's now (" + String.join("; ", e.changes()) + "); it stays as it is",
-                    System.currentTimeMillis()));
         } catch (RuntimeException e) {
             return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(), describe(e),
                     System.currentTimeMillis()));
@@ -177,7 +174,7 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
             byTopic.put(topic, tables.stream()
                     .filter(t -> t.id().sourceName().equals(name))
                     .findFirst()
-                    .map(TableState::new)
+                    .map(t -> new TableState(t, snapshotSeq))
                     .orElse(null));
         }
         return byTopic.get(topic);
@@ -196,8 +193,10 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
 
     /**
      * Per-table conversion state. Debezium fields are looked up once per schema, not per row;
-     * a schema whose columns differ from the last one's, or that has columns the table does not
-     * know, is a change of columns.
+     * a schema whose columns differ from the last one's, or from those the table was built
+     * with, is a change of columns, unless it is met before the position at which the table was
+     * inspected: the inspected columns already include such a change, and the changes before it
+     * (read again when the job resumes from an earlier checkpoint) convert with them.
      */
     private static final class TableState {
         final TableId id;
@@ -205,18 +204,19 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         final StringData sourceId;
         final String[] names;
         final ValueConverter[] converters;
-        final long columnsKnownUpTo;
+        final long inspectedAt;
         Schema resolvedFor;
         Map<String, String> columns;
         Field[] fields;
 
-        TableState(CapturedTable table) {
+        /** @param inspectedAt the last source position before the table's columns were read */
+        TableState(CapturedTable table, long inspectedAt) {
             this.id = table.id();
             this.schema = table.schema();
             this.sourceId = StringData.fromString(table.id().sourceId());
             this.names = table.columnNames().toArray(new String[0]);
             this.converters = table.converters().toArray(new ValueConverter[0]);
-            this.columnsKnownUpTo = table.columnsKnownUpTo();
+            this.inspectedAt = inspectedAt;
         }
 
         GenericRowData toRow(Struct image, long position) {
@@ -245,7 +245,7 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
                 now.put(field.name(), type.type() + (type.name() == null ? "" : " " + type.name())
                         + (type.parameters() == null ? "" : " " + type.parameters()));
             }
-            if (position > columnsKnownUpTo) {
+            if (position > inspectedAt) {
                 List<String> changes = columns == null ? unknownColumns(now) : differences(columns, now);
                 if (!changes.isEmpty()) {
                     throw new SchemaChangedException(id, position, changes);

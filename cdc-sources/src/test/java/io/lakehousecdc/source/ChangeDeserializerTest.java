@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChangeDeserializerTest {
 
@@ -172,7 +173,8 @@ class ChangeDeserializerTest {
     @Test
     void aValueThatCannotBeConvertedBecomesAFailedRecordWithItsPayload() throws Exception {
         Schema broken = SchemaBuilder.struct().name("clinic.clinic.visits.Envelope")
-                .field("after", SchemaBuilder.struct().name("y").optional().field("id", Schema.STRING_SCHEMA).build())
+                .field("after", SchemaBuilder.struct().name("y").optional().field("id", Schema.STRING_SCHEMA)
+                        .field("started_at", Schema.OPTIONAL_INT64_SCHEMA).field("note", Schema.OPTIONAL_STRING_SCHEMA).build())
                 .field("source", SOURCE).field("op", Schema.STRING_SCHEMA).build();
         Struct source = new Struct(SOURCE).put("db", "clinic").put("table", "visits").put("file", "mysql-bin.000002")
                 .put("pos", 8000L).put("row", 0).put("ts_ms", 0L);
@@ -227,5 +229,41 @@ class ChangeDeserializerTest {
         ChangeRecord unreadable = deserializer.replay(VISITS,
                 new FailedChange(1, "Struct{after=Struct{id=1}}", "old", 0));
         assertThat(unreadable.failure().error()).startsWith("the payload is not a change this version can read back");
+    }
+
+    @Test
+    void aChangeWithNewColumnsStopsTheJobUnlessTheTableWasInspectedAfterIt() throws Exception {
+        Schema after = ENVELOPE.field("after").schema();
+        Schema wider = SchemaBuilder.struct().name("clinic.clinic.visits.Envelope")
+                .field("after", SchemaBuilder.struct().name("z").optional().field("id", Schema.INT64_SCHEMA)
+                        .field("started_at", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
+                        .field("note", Schema.OPTIONAL_STRING_SCHEMA).field("ward", Schema.OPTIONAL_STRING_SCHEMA).build())
+                .field("source", SOURCE).field("op", Schema.STRING_SCHEMA).build();
+        Struct source = new Struct(SOURCE).put("db", "clinic").put("table", "visits").put("file", "mysql-bin.000002")
+                .put("pos", 9000L).put("row", 0).put("ts_ms", 0L);
+        Struct value = new Struct(wider).put("after", new Struct(wider.field("after").schema()).put("id", 11L).put("ward", "B"))
+                .put("source", source).put("op", "c");
+        SourceRecord added = new SourceRecord(Map.of(), Map.of(), "t", null, null, wider, value);
+
+        deserialize(event("c", null, image(after, 10, null, "before"), "visits", 8000, 0));
+        assertThatThrownBy(() -> deserialize(added)).isInstanceOfSatisfying(SchemaChangedException.class, e -> {
+            assertThat(e.table()).isEqualTo(VISITS);
+            assertThat(e.position()).isEqualTo(90_000L);
+            assertThat(e.changes()).containsExactly("ADD COLUMN ward");
+        });
+
+        // Read again after a rebuild whose inspection came later: the columns of then convert the change.
+        List<ChangeRecord> out = new ArrayList<>();
+        new ChangeDeserializer(List.of(visitsTable()), ZONES, POSITIONS, 100_000L).deserialize(added, new Collector<>() {
+            @Override
+            public void collect(ChangeRecord record) {
+                out.add(record);
+            }
+
+            @Override
+            public void close() {}
+        });
+        assertThat(out.get(0).isFailed()).isFalse();
+        assertThat(out.get(0).row().getLong(0)).isEqualTo(11L);
     }
 }

@@ -367,21 +367,6 @@ public final class ControlPlane {
         });
     }
 
-    /** Per table, {@code <source>/<source table>}: the position of the newest change of its columns in the DDL history. */
-    public Map<String, Long> columnChangePositions() {
-        return read(connection -> {
-            Map<String, Long> positions = new TreeMap<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT t.source_id, t.source_table, MAX(d.position)"
-                    + " FROM ddl_history d JOIN captured_tables t ON t.id = d.table_id GROUP BY t.source_id, t.source_table");
-                    ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    positions.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-                }
-            }
-            return positions;
-        });
-    }
-
     /** The DDL history of every table, oldest first: source, table, position, statement. */
     public List<List<String>> ddlHistory() {
         return read(connection -> {

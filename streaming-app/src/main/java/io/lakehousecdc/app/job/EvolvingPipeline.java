@@ -6,17 +6,15 @@ import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.source.SchemaChangedException;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The embedded job, rebuilt whenever a table's columns change at the source. The job stops at
  * the first change with the new columns, before a checkpoint acknowledges it; the change is
  * recorded in the control plane's DDL history, the job is prepared again from the source's
  * columns now (and the lake's, so that dropped columns stay), and resumes from its last
- * checkpoint. The changes between that checkpoint and the stop are read again and written
- * once: the lake commits only what checkpoints acknowledge.
+ * checkpoint. The changes between that checkpoint and the stop are read again, converted with
+ * the new columns and written once: the lake commits only what checkpoints acknowledge.
  */
 public final class EvolvingPipeline implements AutoCloseable {
 
@@ -24,7 +22,6 @@ public final class EvolvingPipeline implements AutoCloseable {
     private static final String ACTOR = "pipeline";
 
     private final LakehouseConfig config;
-    private final Map<TableId, Long> columnsKnownUpTo = new HashMap<>();
     private final List<SchemaChangedException> changes = new ArrayList<>();
     private EmbeddedPipeline current;
 
@@ -69,10 +66,9 @@ public final class EvolvingPipeline implements AutoCloseable {
                 controlPlane.recordColumnChange(table.sourceId(), table.sourceName(), change.position(), statement, ACTOR);
             }
         }
-        columnsKnownUpTo.merge(table, change.position(), Math::max);
         changes.add(change);
         current.close();
-        current = EmbeddedPipeline.start(PipelineJob.prepare(config, columnsKnownUpTo), "latest", false);
+        current = EmbeddedPipeline.start(PipelineJob.prepare(config), "latest", false);
         return change;
     }
 

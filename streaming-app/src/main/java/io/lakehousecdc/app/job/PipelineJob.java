@@ -75,20 +75,12 @@ public final class PipelineJob {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Validates the configuration and every source and table it names. */
-    public static PipelineJob prepare(LakehouseConfig config) {
-        return prepare(config, Map.of());
-    }
-
     /**
      * Validates the configuration and every source and table it names. A table's columns are
      * the source's now, and those its lake table holds beyond them (dropped at the source),
      * kept so that no history is lost.
-     *
-     * @param columnsKnownUpTo per table, the source position up to which changes of its columns
-     *     are known, in addition to those the control plane's DDL history records
      */
-    public static PipelineJob prepare(LakehouseConfig config, Map<TableId, Long> columnsKnownUpTo) {
+    public static PipelineJob prepare(LakehouseConfig config) {
         Configuration global = config.global();
         String basePath = LakeLayout.basePath(global);
         ZoneId targetZone = zone(global.get(PipelineOptions.TIMEZONE), PipelineOptions.TIMEZONE.key());
@@ -106,7 +98,6 @@ public final class PipelineJob {
                     : "No tables to capture: list them under 'tables' in the config");
         }
 
-        Map<String, Long> recorded = ControlPlane.configured(config) ? ControlPlane.open(config).columnChangePositions() : Map.of();
         LakeStorage storage = LakeStorage.from(global);
         List<SourcePlan> plans = new ArrayList<>();
         for (Map.Entry<String, List<Configuration>> entry : tablesBySource.entrySet()) {
@@ -127,9 +118,7 @@ public final class PipelineJob {
                         .path(LakeZone.PROCESSED));
             }
             ChangeSource source = inspected.evolved(captured -> captured.keeping(
-                    LakeCatalog.columns(processedPaths.get(captured.id()), storage),
-                    Math.max(columnsKnownUpTo.getOrDefault(captured.id(), Long.MIN_VALUE),
-                            recorded.getOrDefault(captured.id().sourceId() + "/" + captured.id().sourceName(), Long.MIN_VALUE))));
+                    LakeCatalog.columns(processedPaths.get(captured.id()), storage)));
             List<LakeTable> tables = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 LakeTable table = lakeTable(source.schemas().get(i), entry.getValue().get(i), basePath);
