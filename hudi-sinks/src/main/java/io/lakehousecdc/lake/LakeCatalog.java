@@ -188,14 +188,17 @@ public final class LakeCatalog {
         if (meta.isEmpty() || meta.get().getCommitsTimeline().filterCompletedInstants().empty()) {
             return List.of();
         }
-        RowType rowType;
+        RowType rowType = (RowType) schemaOf(meta.get(), path).getLogicalType();
+        return rowType.getFields().stream().filter(f -> !f.getName().startsWith("_hoodie_")).toList();
+    }
+
+    /** The table's columns as its newest commit wrote them. */
+    private static DataType schemaOf(HoodieTableMetaClient client, String path) {
         try {
-            rowType = (RowType) AvroSchemaConverter.convertToDataType(new TableSchemaResolver(meta.get()).getTableAvroSchema(false))
-                    .getLogicalType();
+            return AvroSchemaConverter.convertToDataType(new TableSchemaResolver(client).getTableAvroSchema(false));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read the schema of the lake table at " + path, e);
         }
-        return rowType.getFields().stream().filter(f -> !f.getName().startsWith("_hoodie_")).toList();
     }
 
     /**
@@ -219,12 +222,7 @@ public final class LakeCatalog {
             return List.of();
         }
         HoodieTableMetaClient client = meta.get();
-        DataType rowType;
-        try {
-            rowType = AvroSchemaConverter.convertToDataType(new TableSchemaResolver(client).getTableAvroSchema(false));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the schema of lake table " + name + " at " + path, e);
-        }
+        DataType rowType = schemaOf(client, path);
         Schema.Builder schema = Schema.newBuilder().fromRowDataType(rowType);
         client.getTableConfig().getRecordKeyFields().ifPresent(keys -> schema.primaryKey(keys));
         Schema built = schema.build();
