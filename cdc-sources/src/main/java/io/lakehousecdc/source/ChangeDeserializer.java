@@ -87,8 +87,8 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         } catch (SchemaChangedException e) {
             throw e;
         } catch (RuntimeException e) {
-            change = ChangeRecord.failed(table.id,
-                    new FailedChange(position, payloads().write(record.topic(), value), describe(e), System.currentTimeMillis()));
+            change = ChangeRecord.failed(table.id, new FailedChange(position, payload(record.topic(), value),
+                    identity(value), describe(e), System.currentTimeMillis()));
         }
         // Outside the try: a failure downstream must fail the job, not pass for a bad record.
         out.collect(change);
@@ -105,24 +105,42 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
         try {
             value = payloads().read(failure.payload());
         } catch (RuntimeException e) {
-            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
-                    "the payload is not a change this version can read back (" + describe(e) + "); it stays as it is",
-                    System.currentTimeMillis()));
+            return ChangeRecord.failed(tableId, failure.failedAgain(
+                    "the payload is not a change this version can read back (" + describe(e) + "); it stays as it is"));
         }
         Struct source = value.getStruct("source");
         TableState table = tables.stream().filter(t -> t.id().equals(tableId)).findFirst()
                 .map(t -> new TableState(t, snapshotSeq)).orElse(null);
         if (table == null) {
-            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(),
-                    "table " + tableId + " is no longer captured by this source; add it back to reprocess its events",
-                    System.currentTimeMillis()));
+            return ChangeRecord.failed(tableId, failure.failedAgain(
+                    "table " + tableId + " is no longer captured by this source; add it back to reprocess its events"));
         }
         try {
             return convert(table, op(value.getString("op")), value, source, failure.position());
         } catch (RuntimeException e) {
-            return ChangeRecord.failed(tableId, new FailedChange(failure.position(), failure.payload(), describe(e),
-                    System.currentTimeMillis()));
+            return ChangeRecord.failed(tableId, failure.failedAgain(describe(e)));
         }
+    }
+
+    /** The change as Kafka Connect JSON; as plain text if even that fails, so that it is still kept. */
+    private String payload(String topic, Struct value) {
+        try {
+            return payloads().write(topic, value);
+        } catch (RuntimeException e) {
+            return String.valueOf(value);
+        }
+    }
+
+    /**
+     * What tells the change apart from others at its position (snapshot rows share one) and
+     * stays the same when it is read again: its row images, without Debezium's processing time.
+     */
+    private static String identity(Struct value) {
+        return image(value, "before") + "/" + image(value, "after");
+    }
+
+    private static Object image(Struct value, String name) {
+        return value.schema().field(name) == null ? null : value.get(name);
     }
 
     private ChangePayloads payloads() {

@@ -24,7 +24,8 @@ public final class SchemaChangedException extends RuntimeException {
 
     SchemaChangedException(TableId table, long position, List<String> changes) {
         super("The columns of " + table + " changed at source position " + position + " (" + String.join("; ", changes)
-                + "): the job is rebuilt with them and resumes from its last checkpoint");
+                + "): the job stops here and, prepared again, resumes from its last checkpoint with the new columns"
+                + " (lakehouse run does so by itself; on a cluster, redeploy it)");
         this.table = table;
         this.position = position;
         this.changes = List.copyOf(changes);

@@ -227,7 +227,7 @@ class ChangeDeserializerTest {
         assertThat(replayed.row().getLong(5)).isEqualTo(50_002L);
 
         ChangeRecord unreadable = deserializer.replay(VISITS,
-                new FailedChange(1, "Struct{after=Struct{id=1}}", "old", 0));
+                new FailedChange(1, "Struct{after=Struct{id=1}}", "1", "old", 0));
         assertThat(unreadable.failure().error()).startsWith("the payload is not a change this version can read back");
     }
 

@@ -54,7 +54,7 @@ final class FailedCommand {
                 events = store.list(table, since == null ? null : since(since, zone));
             }
             DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
-            String format = "%-56s  %-19s  %-11s  %s%n";
+            String format = "%-64s  %-19s  %-11s  %s%n";
             System.out.printf(format, "ID", "FAILED AT (" + zone.getId() + ")", "STATE", "ERROR");
             for (FailedEvent event : events) {
                 String error = event.error().length() <= 100 ? event.error() : event.error().substring(0, 97) + "...";

@@ -252,7 +252,7 @@ class MySqlEdgeValuesReachTheLakeUnchangedITCase {
         String file = dir.resolve("lakehouse.yaml").toString();
         String table = "clinic_" + mysql.database + "_edge_values";
         String listed = CliRun.of("failed", "list", "--config", file, "--since", "1h").succeeded();
-        assertThat(listed).contains("1 failed events").containsPattern(table + "@\\d+-[0-9a-f]{8} +\\d{4}-\\d\\d-\\d\\d [\\d:]+  .*column tm3");
+        assertThat(listed).contains("1 failed events").containsPattern(table + "@\\d+-[0-9a-f]{16} +\\d{4}-\\d\\d-\\d\\d [\\d:]+  .*column tm3");
         String id = listed.lines().filter(l -> l.startsWith(table + "@")).findFirst().orElseThrow().split(" ")[0];
         assertThat(CliRun.of("failed", "show", id, "--config", file).succeeded())
                 .contains("source table: clinic:" + mysql.database + ".edge_values").contains("payload:").contains("\"id\":" + STREAMED_MINIMUMS + ",");

@@ -111,7 +111,7 @@ class PoisonRecordsITCase {
         assertThat(lakeRows(config).get(4)).isEqualTo("4|drug 4|2035-04-04|NULL|NULL");
         String listed = failed(config);
         assertThat(listed).contains("5 failed events, 5 not reprocessed")
-                .containsPattern("pharmacy_" + pharmacy.database + "_prescriptions@\\d+-[0-9a-f]{8} .* failed .*valid_until")
+                .containsPattern("pharmacy_" + pharmacy.database + "_prescriptions@\\d+-[0-9a-f]{16} .* failed .*valid_until")
                 .containsPattern("failed .*expires_at|failed .*checked_at");
         long changesBefore = rawChanges(config);
         assertThat(changesBefore).as("snapshot rows and streamed changes that converted").isEqualTo(10 + 3);

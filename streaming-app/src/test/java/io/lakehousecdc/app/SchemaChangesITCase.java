@@ -120,11 +120,6 @@ class SchemaChangesITCase {
             await(pipeline, config, "SELECT id FROM " + drugs() + " WHERE strength IS NOT NULL", 2);
             pipeline.current().awaitCheckpoints(2, Duration.ofMinutes(1));
 
-            assertThat(pipeline.changes()).extracting(c -> String.join("; ", c.changes())).containsExactly(
-                    "ADD COLUMN ward",
-                    "ALTER COLUMN visits TYPE (INT32 to INT64)",
-                    "DROP COLUMN note",
-                    "ADD COLUMN strength; DROP COLUMN form");
             pipeline.current().cancel();
         }
 
@@ -147,11 +142,13 @@ class SchemaChangesITCase {
         assertThat(lake(config, "SELECT id, name, strength, form FROM " + drugs())).extracting(r -> String.join("|", r))
                 .containsExactly("1|amoxicillin|500.00|null", "2|ibuprofen|400.00|null");
 
-        List<List<String>> history = ControlPlane.open(config).ddlHistory();
-        assertThat(history).extracting(h -> h.get(1) + ": " + h.get(3)).containsExactly(
-                mysql.database + ".visits: ADD COLUMN ward", mysql.database + ".visits: ALTER COLUMN visits TYPE (INT32 to INT64)",
-                mysql.database + ".visits: DROP COLUMN note", "public.drugs: ADD COLUMN strength", "public.drugs: DROP COLUMN form");
-        assertThat(history.subList(0, 3)).extracting(h -> Long.parseLong(h.get(2))).isSorted().doesNotHaveDuplicates();
+        List<String> history = Eventually.rows(control.connection(), "SELECT t.source_table, d.statement, d.position"
+                + " FROM ddl_history d JOIN captured_tables t ON t.id = d.table_id ORDER BY d.id");
+        assertThat(history).extracting(h -> h.substring(0, h.lastIndexOf('|'))).containsExactly(
+                mysql.database + ".visits|ADD COLUMN ward", mysql.database + ".visits|ALTER COLUMN visits TYPE (INT32 to INT64)",
+                mysql.database + ".visits|DROP COLUMN note", "public.drugs|ADD COLUMN strength", "public.drugs|DROP COLUMN form");
+        assertThat(history.subList(0, 3)).extracting(h -> Long.parseLong(h.substring(h.lastIndexOf('|') + 1)))
+                .isSorted().doesNotHaveDuplicates();
     }
 
     private static String drugs() {

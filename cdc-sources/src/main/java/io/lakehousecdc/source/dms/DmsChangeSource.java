@@ -69,9 +69,9 @@ public final class DmsChangeSource implements ChangeSource {
      */
     @Override
     public ChangeRecord replay(TableId table, FailedChange failure) {
-        return ChangeRecord.failed(table, new FailedChange(failure.position(), failure.payload(),
+        return ChangeRecord.failed(table, failure.failedAgain(
                 "a DMS row is not reprocessed from its failed event: correct it and land it in a new change file"
-                        + " under the table's folder", System.currentTimeMillis()));
+                        + " under the table's folder"));
     }
 
     /** One reader: files are read in order, and the set of files read is kept in its state. */

@@ -123,7 +123,8 @@ final class DmsRows {
             String error = file + " line " + line + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             String payload = file + ":" + line + ": "
                     + String.join(",", Arrays.stream(fields).map(f -> f == null ? "" : f.toString()).toList());
-            return ChangeRecord.failed(table.id(), new FailedChange(position, payload, error, System.currentTimeMillis()));
+            return ChangeRecord.failed(table.id(), new FailedChange(position, payload, file + ":" + line, error,
+                    System.currentTimeMillis()));
         }
     }
 

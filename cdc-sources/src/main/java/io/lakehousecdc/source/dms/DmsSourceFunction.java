@@ -94,7 +94,7 @@ final class DmsSourceFunction extends RichSourceFunction<ChangeRecord> implement
                     ctx.collect(rows.toChange(fields, records.position(), row++));
                 }
             } catch (IOException e) {
-                ctx.collect(ChangeRecord.failed(table.id(), new FailedChange(0, file,
+                ctx.collect(ChangeRecord.failed(table.id(), new FailedChange(0, file, file,
                         file + ": cannot be read to the end: " + e.getMessage(), System.currentTimeMillis())));
             }
             readFiles.add(file);

@@ -40,11 +40,13 @@ final class MySqlCatalog {
     Inspection inspect(List<TableId> tableIds, Map<TableId, List<String>> keyOverrides, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkBinlog(connection);
+            // Before the columns: a change of columns after this position is one the job must meet.
+            long position = binlogPosition(connection);
             List<CapturedTable> tables = new ArrayList<>();
             for (TableId id : tableIds) {
                 tables.add(describe(connection, id, keyOverrides.getOrDefault(id, List.of()), zones));
             }
-            return new Inspection(tables, binlogPosition(connection));
+            return new Inspection(tables, position);
         } catch (SQLException e) {
             throw new SetupException(settings.common().describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }

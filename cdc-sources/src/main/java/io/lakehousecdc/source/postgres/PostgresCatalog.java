@@ -42,13 +42,15 @@ final class PostgresCatalog {
     Inspection inspect(List<TableId> tableIds, Map<TableId, List<String>> keyOverrides, TimeZonePolicy zones) {
         try (Connection connection = connect()) {
             checkLogicalDecoding(connection);
+            // Before the columns: a change of columns after this position is one the job must meet.
+            long position = walPosition(connection);
             List<CapturedTable> tables = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
             for (TableId id : tableIds) {
                 tables.add(describe(connection, id, keyOverrides.getOrDefault(id, List.of()), zones, warnings));
             }
             ensurePublication(connection, tableIds);
-            return new Inspection(tables, walPosition(connection), warnings);
+            return new Inspection(tables, position, warnings);
         } catch (SQLException e) {
             throw new SetupException(settings.describe() + ": " + SetupException.firstLine(e) + "; check that the server is healthy", e);
         }

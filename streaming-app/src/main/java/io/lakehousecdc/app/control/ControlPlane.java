@@ -367,21 +367,6 @@ public final class ControlPlane {
         });
     }
 
-    /** The DDL history of every table, oldest first: source, table, position, statement. */
-    public List<List<String>> ddlHistory() {
-        return read(connection -> {
-            List<List<String>> rows = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT t.source_id, t.source_table, d.position, d.statement"
-                    + " FROM ddl_history d JOIN captured_tables t ON t.id = d.table_id ORDER BY d.id");
-                    ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(List.of(rs.getString(1), rs.getString(2), String.valueOf(rs.getLong(3)), rs.getString(4)));
-                }
-            }
-            return rows;
-        });
-    }
-
     private int importSources(Connection connection, String actor) throws SQLException {
         int changed = 0;
         Map<String, Setting> settings = config.settings();

@@ -1,6 +1,7 @@
 package io.lakehousecdc.app.failed;
 
 import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.core.SetupException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Failed events in the control plane's {@code failed_events} table: the store when a control plane is configured. */
@@ -110,13 +112,16 @@ final class ControlPlaneFailedEventStore implements FailedEventStore {
     }
 
     @Override
-    public void failedAgain(String id, String error, Instant at) {
+    public void failedAgain(Map<String, String> errors, Instant at) {
         inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE failed_events SET error = ?, attempts = attempts + 1 WHERE event_id = ?")) {
-                update.setString(1, error);
-                update.setString(2, id);
-                update.executeUpdate();
+                for (Map.Entry<String, String> failure : errors.entrySet()) {
+                    update.setString(1, failure.getValue());
+                    update.setString(2, failure.getKey());
+                    update.addBatch();
+                }
+                update.executeBatch();
             }
         });
     }
@@ -145,6 +150,6 @@ final class ControlPlaneFailedEventStore implements FailedEventStore {
 
     private IllegalStateException failure(SQLException e) {
         return new IllegalStateException("The failed events in the control plane at " + database.url() + " cannot be reached: "
-                + e.getMessage(), e);
+                + SetupException.firstLine(e), e);
     }
 }

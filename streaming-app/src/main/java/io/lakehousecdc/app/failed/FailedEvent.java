@@ -12,8 +12,9 @@ import java.util.HexFormat;
 /**
  * A change the job could not convert, as a store keeps it.
  *
- * @param id {@code <lake table>@<position>-<payload digest>}: the same change gets the same id
- *     however often it is delivered, and snapshot rows, which share a position, differ
+ * @param id {@code <lake table>@<position>-<digest>}, the digest of the change's row images: the
+ *     same change gets the same id however often it is delivered, and snapshot rows, which
+ *     share a position, differ
  * @param table the lake table it was for
  * @param position its source position ({@code _cdc_seq})
  * @param payload the change as the source delivered it (for MySQL and PostgreSQL a Debezium
@@ -26,7 +27,7 @@ public record FailedEvent(String id, String source, String table, String sourceT
         Instant failedAt, String payload, int attempts, Instant reprocessedAt) {
 
     static FailedEvent of(String source, TableId table, FailedChange change) {
-        return new FailedEvent(table.lakeName() + "@" + change.position() + "-" + digest(change.payload()), source,
+        return new FailedEvent(table.lakeName() + "@" + change.position() + "-" + digest(change.identity()), source,
                 table.lakeName(), table.toString(), change.position(), change.error(),
                 Instant.ofEpochMilli(change.failedAtMillis()), change.payload(), 0, null);
     }
@@ -37,13 +38,14 @@ public record FailedEvent(String id, String source, String table, String sourceT
 
     /** The change as the source's conversion takes it again. */
     public FailedChange change() {
-        return new FailedChange(position, payload, error, failedAt.toEpochMilli());
+        return new FailedChange(position, payload, id, error, failedAt.toEpochMilli());
     }
 
-    private static String digest(String payload) {
+    /** 64 bits: no two of even millions of snapshot rows failing at one position share an id. */
+    private static String digest(String identity) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(payload.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 4);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

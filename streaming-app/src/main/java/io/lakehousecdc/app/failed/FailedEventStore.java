@@ -3,6 +3,7 @@ package io.lakehousecdc.app.failed;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,8 +33,8 @@ public interface FailedEventStore extends AutoCloseable {
     /** Marks events as written to the lake by a reprocess. */
     void reprocessed(List<String> ids, Instant at);
 
-    /** Records that a reprocess tried an event and it failed again, with {@code error}. */
-    void failedAgain(String id, String error, Instant at);
+    /** Records that a reprocess tried events and they failed again, with these errors by id. */
+    void failedAgain(Map<String, String> errors, Instant at);
 
     @Override
     void close();

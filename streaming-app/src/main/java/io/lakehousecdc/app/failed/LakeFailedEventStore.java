@@ -98,7 +98,7 @@ final class LakeFailedEventStore implements FailedEventStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the failed events under " + root, e);
         }
-        statuses.sort(Comparator.comparing(s -> s.path("at").asText()));
+        statuses.sort(Comparator.comparing(s -> Instant.parse(s.path("at").asText())));
         for (JsonNode status : statuses) {
             events.computeIfPresent(status.path("id").asText(), (id, e) -> "reprocessed".equals(status.path("status").asText())
                     ? new FailedEvent(id, e.source(), e.table(), e.sourceTable(), e.position(), e.error(), e.failedAt(),
@@ -119,8 +119,8 @@ final class LakeFailedEventStore implements FailedEventStore {
     }
 
     @Override
-    public void failedAgain(String id, String error, Instant at) {
-        writeStatus(List.of(status(id, "failed", at).put("error", error)));
+    public void failedAgain(Map<String, String> errors, Instant at) {
+        writeStatus(errors.entrySet().stream().map(e -> status(e.getKey(), "failed", at).put("error", e.getValue())).toList());
     }
 
     @Override

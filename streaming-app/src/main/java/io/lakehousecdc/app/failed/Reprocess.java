@@ -5,9 +5,11 @@ import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.core.ChangeRecord;
 import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.LakeZone;
+import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.lake.LakeCatalog;
 import io.lakehousecdc.lake.LakeStorage;
 import io.lakehousecdc.lake.LakeTable;
+import io.lakehousecdc.lake.TableIndex;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -33,16 +35,16 @@ import java.util.stream.Collectors;
  * those that now convert to the lake with a batch job, through the same writers as the
  * streaming job, at their original source positions: a key changed again later keeps its later
  * row, since the lake orders a key's versions by position. Events are taken in source order
- * and marked once written, so a second run does nothing; an event whose change the raw zone
- * already holds (a run that stopped before marking it) is marked without being written again.
- * The streaming job must not be running: two writers on one Hudi table roll back each other's
- * commits.
+ * and marked once written, so a second run does nothing. A run that stopped after writing and
+ * before marking is made good by the next: the processed zone takes the same change again as
+ * the same row, and a change the raw zone already holds is not appended twice. The streaming
+ * job must not be running: two writers on one Hudi table roll back each other's commits.
  */
 public final class Reprocess {
 
     /**
      * @param written events written to the lake now
-     * @param alreadyInLake events an earlier run had written but not marked
+     * @param alreadyInLake events whose change an earlier run had appended to the raw zone but not marked
      * @param failingAgain the events that still fail, with their new error
      */
     public record Outcome(int written, int alreadyInLake, List<FailedEvent> failingAgain) {}
@@ -63,9 +65,13 @@ public final class Reprocess {
             Map<String, ChangeRecord> converted = new LinkedHashMap<>();
             List<FailedEvent> failingAgain = new ArrayList<>();
             for (FailedEvent event : pending) {
-                ChangeRecord change = job.replay(event);
+                ChangeRecord change;
+                try {
+                    change = job.replay(event);
+                } catch (SetupException notCaptured) {
+                    change = ChangeRecord.failed(null, event.change().failedAgain(notCaptured.getMessage()));
+                }
                 if (change.isFailed()) {
-                    store.failedAgain(event.id(), change.failure().error(), Instant.now());
                     failingAgain.add(new FailedEvent(event.id(), event.source(), event.table(), event.sourceTable(),
                             event.position(), change.failure().error(), event.failedAt(), event.payload(),
                             event.attempts() + 1, null));
@@ -73,20 +79,38 @@ public final class Reprocess {
                     converted.put(event.id(), change);
                 }
             }
+            if (!failingAgain.isEmpty()) {
+                Map<String, String> errors = new LinkedHashMap<>();
+                failingAgain.forEach(e -> errors.put(e.id(), e.error()));
+                store.failedAgain(errors, Instant.now());
+            }
+            checkIndexes(job, converted.values());
             Set<String> alreadyInLake = inRawZone(job, converted, LakeStorage.from(config.global()));
-            List<ChangeRecord> toWrite = converted.entrySet().stream()
+            List<ChangeRecord> toRaw = converted.entrySet().stream()
                     .filter(e -> !alreadyInLake.contains(e.getKey())).map(Map.Entry::getValue).toList();
-            if (!toWrite.isEmpty()) {
+            if (!converted.isEmpty()) {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
                 env.setRuntimeMode(RuntimeExecutionMode.BATCH);
                 env.setParallelism(1);
-                job.buildReplay(env, toWrite);
+                job.buildReplay(env, List.copyOf(converted.values()), toRaw);
                 env.execute("reprocess failed events");
-            }
-            if (!converted.isEmpty()) {
                 store.reprocessed(List.copyOf(converted.keySet()), Instant.now());
             }
-            return new Outcome(toWrite.size(), alreadyInLake.size(), failingAgain);
+            return new Outcome(toRaw.size(), alreadyInLake.size(), failingAgain);
+        }
+    }
+
+    /**
+     * Refuses tables whose index lives in the job's state: a batch job starts with an empty one
+     * and would write keys the table already holds as second rows.
+     */
+    private static void checkIndexes(PipelineJob job, java.util.Collection<ChangeRecord> changes) {
+        for (LakeTable table : job.tables()) {
+            if (table.index() == TableIndex.STATE && changes.stream().anyMatch(c -> c.table().equals(table.schema().table()))) {
+                throw new SetupException("Table " + table.name() + " has index-type state, whose index lives in the"
+                        + " streaming job's state, so a reprocess would write its keys again as new rows: set index-type"
+                        + " bloom (the index is then read from the table's files), then reprocess");
+            }
         }
     }
 
@@ -115,11 +139,16 @@ public final class Reprocess {
             LakeSchema schema = table.schema();
             String positions = byKey.keySet().stream().map(k -> String.valueOf(k.get(k.size() - 1)))
                     .distinct().collect(Collectors.joining(", "));
-            String columns = schema.rowType().getFieldNames().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
+            List<String> keyColumns = new ArrayList<>(schema.primaryKey());
+            keyColumns.add(LakeSchema.SEQ);
+            RowType keyType = RowType.of(false,
+                    keyColumns.stream().map(schema::columnType).toArray(org.apache.flink.table.types.logical.LogicalType[]::new),
+                    keyColumns.toArray(String[]::new));
+            String columns = keyColumns.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
             try (CloseableIterator<RowData> rows = select(tables, "SELECT " + columns + " FROM changes WHERE `"
-                    + LakeSchema.SEQ + "` IN (" + positions + ")", schema.rowType())) {
+                    + LakeSchema.SEQ + "` IN (" + positions + ")", keyType)) {
                 while (rows.hasNext()) {
-                    String id = byKey.get(changeKey(schema, rows.next()));
+                    String id = byKey.get(keyOf(keyType, rows.next()));
                     if (id != null) {
                         found.add(id);
                     }
@@ -133,6 +162,15 @@ public final class Reprocess {
         DataStream<RowData> rows = tables.toDataStream(tables.sqlQuery(sql),
                 TypeConversions.fromLogicalToDataType(rowType).bridgedTo(RowData.class));
         return rows.executeAndCollect();
+    }
+
+    /** The key columns and position of a row of {@code keyType}, as {@link #changeKey} gives them. */
+    private static List<Object> keyOf(RowType keyType, RowData row) {
+        List<Object> key = new ArrayList<>();
+        for (int i = 0; i < keyType.getFieldCount(); i++) {
+            key.add(RowData.createFieldGetter(keyType.getTypeAt(i), i).getFieldOrNull(row));
+        }
+        return key;
     }
 
     /** A change's key columns and its position, in internal form, comparable across row implementations. */

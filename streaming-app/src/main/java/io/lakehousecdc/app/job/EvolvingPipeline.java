@@ -5,8 +5,6 @@ import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.source.SchemaChangedException;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The embedded job, rebuilt whenever a table's columns change at the source. The job stops at
@@ -22,28 +20,25 @@ public final class EvolvingPipeline implements AutoCloseable {
     private static final String ACTOR = "pipeline";
 
     private final LakehouseConfig config;
-    private final List<SchemaChangedException> changes = new ArrayList<>();
+    /** Where the first job resumed from: also where a rebuild resumes while no checkpoint completed since. */
+    private final String restoredFrom;
     private EmbeddedPipeline current;
 
-    private EvolvingPipeline(LakehouseConfig config, EmbeddedPipeline first) {
+    private EvolvingPipeline(LakehouseConfig config, String restoredFrom, EmbeddedPipeline first) {
         this.config = config;
+        this.restoredFrom = restoredFrom;
         this.current = first;
     }
 
     /** @param restoreFrom as for {@link EmbeddedPipeline#start} */
     public static EvolvingPipeline start(LakehouseConfig config, PipelineJob job, String restoreFrom, boolean allowNonRestoredState)
             throws Exception {
-        return new EvolvingPipeline(config, EmbeddedPipeline.start(job, restoreFrom, allowNonRestoredState));
+        return new EvolvingPipeline(config, restoreFrom, EmbeddedPipeline.start(job, restoreFrom, allowNonRestoredState));
     }
 
     /** The job running now; a rebuild replaces it. */
     public EmbeddedPipeline current() {
         return current;
-    }
-
-    /** The changes of columns the job was rebuilt for, oldest first. */
-    public List<SchemaChangedException> changes() {
-        return List.copyOf(changes);
     }
 
     /**
@@ -66,9 +61,10 @@ public final class EvolvingPipeline implements AutoCloseable {
                 controlPlane.recordColumnChange(table.sourceId(), table.sourceName(), change.position(), statement, ACTOR);
             }
         }
-        changes.add(change);
+        PipelineJob rebuilt = PipelineJob.prepare(config);
+        boolean checkpointed = current.completedCheckpoints() > 0;
         current.close();
-        current = EmbeddedPipeline.start(PipelineJob.prepare(config), "latest", false);
+        current = EmbeddedPipeline.start(rebuilt, checkpointed ? "latest" : restoredFrom, false);
         return change;
     }
 

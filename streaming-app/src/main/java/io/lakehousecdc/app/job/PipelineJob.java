@@ -268,26 +268,34 @@ public final class PipelineJob {
     }
 
     /**
-     * Adds a batch job that writes {@code changes} (converted ones, of this job's tables) to the
-     * lake through the same writers as the streaming job, committed once when they end.
+     * Adds a batch job that writes converted changes of this job's tables to the lake through the
+     * same writers as the streaming job, committed once when they end.
+     *
+     * @param toProcessed the changes to upsert into their processed tables
+     * @param toRaw the changes to append to their raw zones, a subset of {@code toProcessed}
      */
-    public void buildReplay(StreamExecutionEnvironment env, List<ChangeRecord> changes) {
+    public void buildReplay(StreamExecutionEnvironment env, List<ChangeRecord> toProcessed, List<ChangeRecord> toRaw) {
         for (LakeTable table : tables()) {
-            List<RowData> rows = changes.stream()
-                    .filter(c -> c.table().equals(table.schema().table()))
-                    .<RowData>map(ChangeRouter::lakeRow)
-                    .toList();
-            if (rows.isEmpty()) {
-                continue;
+            List<RowData> processed = rowsOf(table, toProcessed);
+            if (!processed.isEmpty()) {
+                ProcessedZoneSink.writeBounded(replaySource(env, table, processed, "processed"), table, global,
+                        Uids.processed(table.name()));
             }
-            DataStream<RowData> stream = env.fromCollection(rows, InternalTypeInfo.of(table.schema().rowType()))
-                    .name("failed events: " + table.name())
-                    .uid(Uids.failedEvents(table.name()));
-            ProcessedZoneSink.writeBounded(stream, table, global, Uids.processed(table.name()));
-            if (table.rawZone()) {
-                RawZoneSink.writeBounded(stream, table, global, Uids.raw(table.name()));
+            List<RowData> raw = rowsOf(table, toRaw);
+            if (table.rawZone() && !raw.isEmpty()) {
+                RawZoneSink.writeBounded(replaySource(env, table, raw, "raw"), table, global, Uids.raw(table.name()));
             }
         }
+    }
+
+    private static List<RowData> rowsOf(LakeTable table, List<ChangeRecord> changes) {
+        return changes.stream().filter(c -> c.table().equals(table.schema().table())).<RowData>map(ChangeRouter::lakeRow).toList();
+    }
+
+    private static DataStream<RowData> replaySource(StreamExecutionEnvironment env, LakeTable table, List<RowData> rows, String zone) {
+        return env.fromCollection(rows, InternalTypeInfo.of(table.schema().rowType()))
+                .name("failed events: " + table.name() + " " + zone)
+                .uid(Uids.failedEvents(table.name()) + "/" + zone);
     }
 
     /** Normalizes a source's changes and writes each table's to its zones; returns the changes that failed. */
