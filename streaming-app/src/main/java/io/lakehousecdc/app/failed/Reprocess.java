@@ -17,12 +17,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.utils.TypeConversions;
 import org.apache.flink.util.CloseableIterator;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,7 +106,7 @@ public final class Reprocess {
      * Refuses tables whose index lives in the job's state: a batch job starts with an empty one
      * and would write keys the table already holds as second rows.
      */
-    private static void checkIndexes(PipelineJob job, java.util.Collection<ChangeRecord> changes) {
+    private static void checkIndexes(PipelineJob job, Collection<ChangeRecord> changes) {
         for (LakeTable table : job.tables()) {
             if (table.index() == TableIndex.STATE && changes.stream().anyMatch(c -> c.table().equals(table.schema().table()))) {
                 throw new SetupException("Table " + table.name() + " has index-type state, whose index lives in the"
@@ -142,7 +144,7 @@ public final class Reprocess {
             List<String> keyColumns = new ArrayList<>(schema.primaryKey());
             keyColumns.add(LakeSchema.SEQ);
             RowType keyType = RowType.of(false,
-                    keyColumns.stream().map(schema::columnType).toArray(org.apache.flink.table.types.logical.LogicalType[]::new),
+                    keyColumns.stream().map(schema::columnType).toArray(LogicalType[]::new),
                     keyColumns.toArray(String[]::new));
             String columns = keyColumns.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
             try (CloseableIterator<RowData> rows = select(tables, "SELECT " + columns + " FROM changes WHERE `"

@@ -5,7 +5,6 @@ import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.core.TableId;
 import io.lakehousecdc.source.SchemaChangedException;
 
-
 /**
  * The embedded job, rebuilt whenever a table's columns change at the source. The job stops at
  * the first change with the new columns, before a checkpoint acknowledges it; the change is
@@ -20,20 +19,23 @@ public final class EvolvingPipeline implements AutoCloseable {
     private static final String ACTOR = "pipeline";
 
     private final LakehouseConfig config;
-    /** Where the first job resumed from: also where a rebuild resumes while no checkpoint completed since. */
-    private final String restoredFrom;
+    /** Where the current job resumed from: also where its rebuild resumes if it completed no checkpoint. */
+    private String restoredFrom;
+    private final boolean allowNonRestoredState;
     private EmbeddedPipeline current;
 
-    private EvolvingPipeline(LakehouseConfig config, String restoredFrom, EmbeddedPipeline first) {
+    private EvolvingPipeline(LakehouseConfig config, String restoredFrom, boolean allowNonRestoredState, EmbeddedPipeline first) {
         this.config = config;
         this.restoredFrom = restoredFrom;
+        this.allowNonRestoredState = allowNonRestoredState;
         this.current = first;
     }
 
     /** @param restoreFrom as for {@link EmbeddedPipeline#start} */
     public static EvolvingPipeline start(LakehouseConfig config, PipelineJob job, String restoreFrom, boolean allowNonRestoredState)
             throws Exception {
-        return new EvolvingPipeline(config, restoreFrom, EmbeddedPipeline.start(job, restoreFrom, allowNonRestoredState));
+        return new EvolvingPipeline(config, restoreFrom, allowNonRestoredState,
+                EmbeddedPipeline.start(job, restoreFrom, allowNonRestoredState));
     }
 
     /** The job running now; a rebuild replaces it. */
@@ -64,7 +66,8 @@ public final class EvolvingPipeline implements AutoCloseable {
         PipelineJob rebuilt = PipelineJob.prepare(config);
         boolean checkpointed = current.completedCheckpoints() > 0;
         current.close();
-        current = EmbeddedPipeline.start(rebuilt, checkpointed ? "latest" : restoredFrom, false);
+        restoredFrom = checkpointed ? "latest" : restoredFrom;
+        current = EmbeddedPipeline.start(rebuilt, restoredFrom, allowNonRestoredState);
         return change;
     }
 
