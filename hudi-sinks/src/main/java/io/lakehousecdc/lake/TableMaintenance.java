@@ -133,6 +133,9 @@ public final class TableMaintenance {
             options.put("clustering.delta_commits", String.valueOf(compactionDeltaCommits));
             options.put("clustering.plan.strategy.small.file.limit", String.valueOf(SMALL_FILE_MB));
             options.put("clustering.plan.strategy.target.file.max.bytes", String.valueOf(MAX_FILE_MB * MB));
+            // A lone file has nothing to merge with: rewriting it gains nothing, and an idle
+            // partition would otherwise be rewritten every few commits.
+            options.put("hoodie.clustering.plan.strategy.single.group.clustering.enabled", "false");
         }
         return options;
     }

@@ -81,6 +81,7 @@ class TableMaintenanceTest {
                 .hudiOptions(TableMaintenance.Writes.APPEND);
         assertThat(appends).containsEntry("clustering.async.enabled", "true")
                 .containsEntry("clustering.schedule.enabled", "true")
+                .containsEntry("hoodie.clustering.plan.strategy.single.group.clustering.enabled", "false")
                 .doesNotContainKey("compaction.trigger.strategy");
         assertThat(TableMaintenance.of(conf(), LakeOptions.TableType.COPY_ON_WRITE, null)
                 .hudiOptions(TableMaintenance.Writes.UPSERT)).doesNotContainKey("clustering.async.enabled");
