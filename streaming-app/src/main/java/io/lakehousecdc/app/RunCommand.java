@@ -1,6 +1,8 @@
 package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.config.LakehouseConfig;
+import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.control.NewTableWatch;
 import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.app.job.ClusterPipeline;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -24,6 +27,9 @@ import java.util.concurrent.Callable;
         description = {"Runs the streaming job on an embedded Flink cluster until it is stopped (Ctrl-C);",
                 "started by a Flink cluster (application mode, flink run), runs it on that cluster."})
 final class RunCommand implements Callable<Integer> {
+
+    /** How often a running job looks for source tables created since a whole-database onboarding. */
+    private static final Duration NEW_TABLE_CHECK_INTERVAL = Duration.ofMinutes(10);
 
     @Mixin
     ConfigOptionsMixin options;
@@ -55,7 +61,9 @@ final class RunCommand implements Callable<Integer> {
         }
         StopSignal stop = StopSignal.install();
         try (EvolvingPipeline evolving = EvolvingPipeline.start(config, job, fromSavepoint, allowNonRestoredState);
-                WarehouseFeedRunner feed = WarehouseFeedRunner.configured(config) ? WarehouseFeedRunner.start(config) : null) {
+                WarehouseFeedRunner feed = WarehouseFeedRunner.configured(config) ? WarehouseFeedRunner.start(config) : null;
+                NewTableWatch newTables = ControlPlane.configured(config) ? NewTableWatch.start(ControlPlane.open(config),
+                        NEW_TABLE_CHECK_INTERVAL, w -> System.err.println("warning: " + w)) : null) {
             EmbeddedPipeline pipeline = evolving.current();
             System.out.println("Flink web UI: " + pipeline.webUi());
             job.global().getOptional(PipelineOptions.PROMETHEUS_PORT)

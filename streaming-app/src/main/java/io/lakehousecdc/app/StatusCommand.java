@@ -3,6 +3,7 @@ package io.lakehousecdc.app;
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.control.NewTables;
 import io.lakehousecdc.app.feed.WarehouseFeedRunner;
 import io.lakehousecdc.core.PipelineOptions;
 import io.lakehousecdc.lake.LakeCatalog;
@@ -57,7 +58,23 @@ final class StatusCommand implements Callable<Integer> {
         if (WarehouseFeedRunner.configured(config)) {
             printWarehouse(config, tables, storage);
         }
+        if (ControlPlane.configured(config)) {
+            printNewTables(NewTables.look(ControlPlane.open(config)));
+        }
         return 0;
+    }
+
+    private static void printNewTables(NewTables tables) {
+        if (tables.found().isEmpty() && tables.problems().isEmpty()) {
+            return;
+        }
+        System.out.println();
+        if (!tables.found().isEmpty()) {
+            System.out.println("New source tables that an onboarding takes, not captured yet:");
+            tables.found().forEach(t -> System.out.printf("  %-40s  onboarded by: %s; add: %s%n",
+                    t.rule().source() + " " + t.table(), t.rule(), t.addCommand()));
+        }
+        tables.problems().forEach(p -> System.out.println("warning: " + p));
     }
 
     /**

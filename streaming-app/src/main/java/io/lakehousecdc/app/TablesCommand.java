@@ -1,6 +1,7 @@
 package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.control.OnboardingRule;
 import io.lakehousecdc.app.control.ImportSummary;
 import io.lakehousecdc.app.control.TableSettings;
 
@@ -161,8 +162,8 @@ final class TablesCommand {
                 System.out.println("added " + added.source() + " " + added.table());
                 return 0;
             }
-            List<TableSettings> added = control.onboard(source, database, pattern("--include", include),
-                    exclude == null ? null : pattern("--exclude", exclude), settings, actor());
+            List<TableSettings> added = control.onboard(new OnboardingRule(source, database, pattern("--include", include),
+                    exclude == null ? null : pattern("--exclude", exclude)), settings, actor());
             added.forEach(t -> System.out.println("added " + t.source() + " " + t.table()));
             System.out.println(added.size() + " table(s) added from " + source + " " + database);
             return 0;

@@ -2,6 +2,7 @@ package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.control.ControlPlane;
+import io.lakehousecdc.app.control.NewTableWatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +19,12 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -218,7 +222,40 @@ class TablesCommandITCase {
                 .doesNotContain("audit_trail", "patients_tmp", "visits_log");
         assertThat(tables("add", "clinic", "--database", clinic.database, "--exclude", ".*_(tmp|log)|audit_trail").succeeded())
                 .as("tables already present are skipped").contains("0 table(s) added");
-        assertThat(audit()).extracting(Audit::action).containsExactly("add", "add");
+        assertThat(audit()).extracting(Audit::action).containsExactly("onboard", "add", "add", "onboard");
+        assertThat(audit().get(0).after().get("include").asText()).isEqualTo("patients.*|consultations|visits_log");
+
+        clinic.execute("CREATE TABLE patients_2027 (id INT PRIMARY KEY)", "CREATE TABLE wards (id INT PRIMARY KEY)",
+                "CREATE TABLE wards_tmp (id INT PRIMARY KEY)");
+        String qualified = clinic.database + ".patients_2027";
+        assertThat(CliRun.of("status", "--config", config.toString()).succeeded())
+                .as("tables created since are reported, once each, by the first onboarding that takes them")
+                .containsPattern(Pattern.quote("clinic " + qualified) + " +" + Pattern.quote("onboarded by: clinic " + clinic.database
+                        + " --include 'patients.*|consultations|visits_log' --exclude '.*_(tmp|log)'; add: lakehouse tables add clinic "
+                        + qualified))
+                .containsPattern(Pattern.quote("clinic " + clinic.database + ".wards") + " +"
+                        + Pattern.quote("onboarded by: clinic " + clinic.database + " --include '.*' --exclude '.*_(tmp|log)|audit_trail'"))
+                .doesNotContain(clinic.database + ".wards_tmp", clinic.database + ".audit_trail",
+                        clinic.database + ".patients_tmp", clinic.database + ".visits_log");
+        assertThat(tables("add", "clinic", qualified).succeeded()).contains("added");
+        assertThat(CliRun.of("status", "--config", config.toString()).succeeded()).doesNotContain(qualified).contains(clinic.database + ".wards ");
+    }
+
+    @Test
+    void aRunningJobReportsEachNewTableOnce() throws Exception {
+        tables("add", "clinic", "--database", clinic.database, "--include", "patients.*").succeeded();
+        clinic.execute("CREATE TABLE patients_2028 (id INT PRIMARY KEY)", "CREATE TABLE wards (id INT PRIMARY KEY)");
+        List<String> reports = new CopyOnWriteArrayList<>();
+
+        try (NewTableWatch watch = NewTableWatch.start(ControlPlane.open(LakehouseConfig.load(config, List.of())),
+                Duration.ofMillis(100), reports::add)) {
+            Eventually.until(Duration.ofSeconds(30), () -> !reports.isEmpty(), () -> "no report");
+            Thread.sleep(1000); // ten more looks
+        }
+
+        assertThat(reports).containsExactly("new table clinic " + clinic.database + ".patients_2028 is taken by the onboarding clinic "
+                + clinic.database + " --include 'patients.*' but not captured: add it with 'lakehouse tables add clinic "
+                + clinic.database + ".patients_2028' and restart the job from a savepoint");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,32 +175,81 @@ public final class ControlPlane {
     }
 
     /**
-     * Adds every table of {@code database} (PostgreSQL: a schema) whose name matches
-     * {@code include} and not {@code exclude}, skipping those already present. All are checked
-     * against the source first; one that fails stops the whole onboarding.
+     * Adds every table that {@code rule} takes, skipping those already present, and keeps the
+     * rule so that tables created later that match it are noticed ({@link #notOnboarded}). All
+     * are checked against the source first; one that fails stops the whole onboarding.
      *
      * @return the tables added
      */
-    public List<TableSettings> onboard(String source, String database, Pattern include, Pattern exclude,
-            Map<String, String> settings, String actor) {
-        SourceCheck check = new SourceCheck(config);
-        List<String> present = tables().stream().filter(t -> t.source().equals(source)).map(TableSettings::table).toList();
-        List<TableSettings> chosen = new ArrayList<>();
-        for (String qualified : check.tableNames(source, database)) {
-            String name = qualified.substring(database.length() + 1);
-            boolean wanted = include.matcher(name).matches() && (exclude == null || !exclude.matcher(name).matches());
-            if (wanted && !present.contains(qualified)) {
-                chosen.add(TableSettings.defaults(source, qualified).with(settings));
-            }
-        }
-        check.check(source, chosen);
+    public List<TableSettings> onboard(OnboardingRule rule, Map<String, String> settings, String actor) {
+        List<TableSettings> chosen = notOnboarded(rule).stream()
+                .map(table -> TableSettings.defaults(rule.source(), table).with(settings)).toList();
+        new SourceCheck(config).check(rule.source(), chosen);
         return write(connection -> {
+            keep(connection, rule, actor);
             List<TableSettings> added = new ArrayList<>();
             for (TableSettings table : chosen) {
                 added.add(insert(connection, table, actor));
             }
             return added;
         });
+    }
+
+    /** The whole-database onboardings made so far, oldest first. */
+    public List<OnboardingRule> onboardingRules() {
+        return read(connection -> {
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT source_id, database_name, include_regex, exclude_regex FROM onboarding_rules ORDER BY created_at")) {
+                List<OnboardingRule> rules = new ArrayList<>();
+                while (rs.next()) {
+                    String exclude = rs.getString(4);
+                    rules.add(new OnboardingRule(rs.getString(1), rs.getString(2), Pattern.compile(rs.getString(3)),
+                            exclude.isEmpty() ? null : Pattern.compile(exclude)));
+                }
+                return rules;
+            }
+        });
+    }
+
+    /**
+     * The tables at the source that {@code rule} takes but the control plane does not have
+     * (enabled or not), as {@code database.table}.
+     *
+     * @throws SetupException when the source cannot be listed
+     */
+    public List<String> notOnboarded(OnboardingRule rule) {
+        List<String> present = tables().stream().filter(t -> t.source().equals(rule.source())).map(TableSettings::table).toList();
+        return new SourceCheck(config).tableNames(rule.source(), rule.database()).stream()
+                .filter(qualified -> rule.takes(qualified.substring(rule.database().length() + 1)))
+                .filter(qualified -> !present.contains(qualified))
+                .toList();
+    }
+
+    private static void keep(Connection connection, OnboardingRule rule, String actor) throws SQLException {
+        String exclude = rule.exclude() == null ? "" : rule.exclude().pattern();
+        try (PreparedStatement st = connection.prepareStatement("SELECT 1 FROM onboarding_rules"
+                + " WHERE source_id = ? AND database_name = ? AND include_regex = ? AND exclude_regex = ?")) {
+            st.setString(1, rule.source());
+            st.setString(2, rule.database());
+            st.setString(3, rule.include().pattern());
+            st.setString(4, exclude);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO onboarding_rules"
+                + " (source_id, database_name, include_regex, exclude_regex, created_by) VALUES (?, ?, ?, ?, ?)")) {
+            st.setString(1, rule.source());
+            st.setString(2, rule.database());
+            st.setString(3, rule.include().pattern());
+            st.setString(4, exclude);
+            st.setString(5, actor);
+            st.executeUpdate();
+        }
+        audit(connection, actor, "onboard", "database " + rule.source() + "/" + rule.database(), null,
+                Map.of("include", rule.include().pattern(), "exclude", exclude));
     }
 
     /** Changes settings of a table; checks against the source again when a named column changes. */

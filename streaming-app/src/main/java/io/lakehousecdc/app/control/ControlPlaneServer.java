@@ -197,8 +197,8 @@ public final class ControlPlaneServer implements AutoCloseable {
         if (database == null) {
             throw new BadRequest("the body needs \"database\" (PostgreSQL: the schema)");
         }
-        List<TableSettings> added = control.onboard(source, database, pattern(include == null ? ".*" : include),
-                exclude == null ? null : pattern(exclude), settings, tokenName);
+        List<TableSettings> added = control.onboard(new OnboardingRule(source, database,
+                pattern(include == null ? ".*" : include), exclude == null ? null : pattern(exclude)), settings, tokenName);
         ArrayNode tables = JSON.createArrayNode();
         added.forEach(t -> tables.add(json(t)));
         return reply(exchange, 201, tables);

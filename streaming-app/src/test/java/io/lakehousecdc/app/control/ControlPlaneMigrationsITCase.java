@@ -19,11 +19,12 @@ class ControlPlaneMigrationsITCase {
         try (LocalPostgres db = LocalPostgres.createDatabase("cp_migrate_empty")) {
             ControlPlane.migrate(db.jdbcUrl(), LocalPostgres.adminUser(), LocalPostgres.adminPassword(), null);
 
-            assertThat(appliedVersions(db)).containsExactly("1", "2", "3");
-            assertThat(tables(db)).contains("sources", "captured_tables", "audit_log", "warehouse_models", "ddl_history", "failed_events");
+            assertThat(appliedVersions(db)).containsExactly("1", "2", "3", "4");
+            assertThat(tables(db)).contains("sources", "captured_tables", "audit_log", "warehouse_models", "ddl_history", "failed_events",
+                    "onboarding_rules");
 
             ControlPlane.migrate(db.jdbcUrl(), LocalPostgres.adminUser(), LocalPostgres.adminPassword(), null);
-            assertThat(appliedVersions(db)).as("a second run applies nothing").containsExactly("1", "2", "3");
+            assertThat(appliedVersions(db)).as("a second run applies nothing").containsExactly("1", "2", "3", "4");
         }
     }
 
@@ -40,7 +41,7 @@ class ControlPlaneMigrationsITCase {
 
             ControlPlane.migrate(db.jdbcUrl(), LocalPostgres.adminUser(), LocalPostgres.adminPassword(), null);
 
-            assertThat(appliedVersions(db)).containsExactly("1", "2", "3");
+            assertThat(appliedVersions(db)).containsExactly("1", "2", "3", "4");
             try (Statement st = db.connection().createStatement();
                     ResultSet rs = st.executeQuery("SELECT source_table, table_type, partition_by, enabled, hudi_options,"
                             + " index_type, raw_zone, retention FROM captured_tables")) {
