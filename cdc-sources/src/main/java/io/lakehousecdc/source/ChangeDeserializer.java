@@ -260,7 +260,8 @@ public final class ChangeDeserializer implements DebeziumDeserializationSchema<C
             Map<String, String> now = new LinkedHashMap<>();
             for (Field field : debeziumSchema.fields()) {
                 Schema type = field.schema();
-                now.put(field.name(), type.type() + (type.name() == null ? "" : " " + type.name())
+                // The logical type's simple name (Decimal, not its shaded package) keeps the DDL history readable.
+                now.put(field.name(), type.type() + (type.name() == null ? "" : " " + type.name().substring(type.name().lastIndexOf('.') + 1))
                         + (type.parameters() == null ? "" : " " + type.parameters()));
             }
             if (position > inspectedAt) {

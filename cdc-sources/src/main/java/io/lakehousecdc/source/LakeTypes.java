@@ -32,8 +32,14 @@ public final class LakeTypes {
     }
 
     /**
-     * An exact number: {@code DECIMAL(p,s)}, or exact text when the precision is unknown (0) or
-     * above Flink's 38 digits. A value that does not fit is an error, never rounded.
+     * An exact number: {@code DECIMAL(38,s)} whatever the source's precision, or exact text when
+     * the precision is unknown (0) or above Flink's 38 digits. A value that does not fit is an
+     * error, never rounded.
+     *
+     * <p>The lake's decimals take the widest precision because Hudi stores a decimal as a
+     * fixed-size binary sized by its precision and cannot read files of one size with the
+     * other: a column whose precision the source widens ({@code DECIMAL(6,2)} to
+     * {@code DECIMAL(10,2)}) keeps its lake type, and the files already written stay readable.
      *
      * @param toBigDecimal reads the source's value as a BigDecimal
      */
@@ -42,8 +48,8 @@ public final class LakeTypes {
             return new LakeColumn(new VarCharType(nullable, VarCharType.MAX_LENGTH),
                     v -> StringData.fromString(((BigDecimal) toBigDecimal.convert(v)).toPlainString()));
         }
-        return new LakeColumn(new DecimalType(nullable, precision, scale), v -> {
-            DecimalData d = DecimalData.fromBigDecimal((BigDecimal) toBigDecimal.convert(v), precision, scale);
+        return new LakeColumn(new DecimalType(nullable, MAX_LAKE_DECIMAL_PRECISION, scale), v -> {
+            DecimalData d = DecimalData.fromBigDecimal((BigDecimal) toBigDecimal.convert(v), MAX_LAKE_DECIMAL_PRECISION, scale);
             if (d == null) {
                 throw new IllegalArgumentException(v + " does not fit DECIMAL(" + precision + "," + scale + ")");
             }

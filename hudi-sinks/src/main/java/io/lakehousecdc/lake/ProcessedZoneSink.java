@@ -8,10 +8,17 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.TableSchemaResolver;
+import org.apache.hudi.org.apache.avro.Schema;
+import org.apache.hudi.org.apache.avro.SchemaCompatibility;
+import org.apache.hudi.util.AvroSchemaConverter;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -76,6 +83,51 @@ public final class ProcessedZoneSink {
         }
         int buckets = Integer.parseInt(hudiOptions(table, lakeConf, 1).getOrDefault(TableIndex.BUCKETS_OPTION, "0"));
         table.index().checkExisting(client, table.name(), buckets);
+        checkColumnTypes(table, client);
+    }
+
+    /**
+     * Fails if a column's type changed in a way Hudi cannot read the files already written in:
+     * Avro's schema resolution must accept the old type as the new one (INT to BIGINT, FLOAT to
+     * DOUBLE), and their logical types must be equal, since a long of milliseconds read as one of
+     * microseconds, or a decimal read at another scale, would shift values silently.
+     */
+    static void checkColumnTypes(LakeTable table, HoodieTableMetaClient client) {
+        Schema written;
+        try {
+            written = new TableSchemaResolver(client).getTableAvroSchema(false);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the schema of lake table " + table.name(), e);
+        }
+        for (RowType.RowField column : table.schema().rowType().getFields()) {
+            Schema.Field before = written.getField(column.getName());
+            if (before == null) {
+                continue;
+            }
+            if (!readableAs(before.schema(), column.getType())) {
+                throw new SetupException("Column " + column.getName() + " of lake table " + table.name() + " holds "
+                        + AvroSchemaConverter.convertToDataType(nonNull(before.schema())) + " and the source now gives "
+                        + column.getType().copy(true)
+                        + ", which Hudi cannot read the table's files as: give the column a type the lake can widen to"
+                        + " (a larger integer, DOUBLE, a decimal of the same scale) at the source, or move the table's"
+                        + " lake directories aside to capture it anew");
+            }
+        }
+    }
+
+    /** Whether values written as {@code written} read back correctly as {@code now}, nullability aside. */
+    static boolean readableAs(Schema written, LogicalType now) {
+        Schema was = nonNull(written);
+        Schema is = nonNull(AvroSchemaConverter.convertToSchema(now.copy(true), was.getFullName()));
+        return SchemaCompatibility.checkReaderWriterCompatibility(is, was).getType()
+                == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+                && Objects.equals(was.getLogicalType(), is.getLogicalType());
+    }
+
+    private static Schema nonNull(Schema schema) {
+        return schema.getType() == Schema.Type.UNION
+                ? schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElse(schema)
+                : schema;
     }
 
     static Map<String, String> hudiOptions(LakeTable table, Configuration lakeConf, int parallelism) {

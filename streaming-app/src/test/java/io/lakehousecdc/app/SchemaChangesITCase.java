@@ -6,6 +6,7 @@ import io.lakehousecdc.app.control.ControlPlane;
 import io.lakehousecdc.app.job.EvolvingPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
+import io.lakehousecdc.core.SetupException;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ValidationException;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Columns added, widened and dropped at a MySQL source while the job streams, with changes
@@ -103,8 +105,8 @@ class SchemaChangesITCase {
                     "UPDATE visits SET ward = 'C', visits = 20 WHERE id = 2");
             await(pipeline, config, "SELECT id FROM %s WHERE ward IS NOT NULL", 2);
 
-            mysql.execute("ALTER TABLE visits MODIFY visits BIGINT");
-            change("INSERT INTO visits VALUES (5, 'eka', 'fifth', 5000000000, 'A')");
+            mysql.execute("ALTER TABLE visits MODIFY visits BIGINT", "ALTER TABLE visits MODIFY patient VARCHAR(60) NOT NULL");
+            change("INSERT INTO visits VALUES (5, 'eka " + "longer than twenty characters".repeat(2).substring(0, 50) + "', 'fifth', 5000000000, 'A')");
             await(pipeline, config, "SELECT id FROM %s WHERE visits > 4000000000", 1);
 
             mysql.execute("ALTER TABLE visits DROP COLUMN note");
@@ -118,6 +120,9 @@ class SchemaChangesITCase {
                     "INSERT INTO drugs VALUES (2, 'ibuprofen', 400.00)",
                     "UPDATE drugs SET strength = 500.00 WHERE id = 1");
             await(pipeline, config, "SELECT id FROM " + drugs() + " WHERE strength IS NOT NULL", 2);
+            pharmacy.execute("ALTER TABLE drugs ALTER COLUMN strength TYPE NUMERIC(10,2)",
+                    "INSERT INTO drugs VALUES (3, 'insulin', 12345678.90)");
+            await(pipeline, config, "SELECT id FROM " + drugs() + " WHERE strength > 10000000", 1);
             pipeline.current().awaitCheckpoints(2, Duration.ofMinutes(1));
 
             pipeline.current().cancel();
@@ -140,15 +145,25 @@ class SchemaChangesITCase {
         assertThat(lake(config, "SELECT id, _cdc_seq FROM %s_raw")).as("every change once in the change log").hasSize(sourceChanges);
 
         assertThat(lake(config, "SELECT id, name, strength, form FROM " + drugs())).extracting(r -> String.join("|", r))
-                .containsExactly("1|amoxicillin|500.00|null", "2|ibuprofen|400.00|null");
+                .containsExactly("1|amoxicillin|500.00|null", "2|ibuprofen|400.00|null", "3|insulin|12345678.90|null");
 
         List<String> history = Eventually.rows(control.connection(), "SELECT t.source_table, d.statement, d.position"
                 + " FROM ddl_history d JOIN captured_tables t ON t.id = d.table_id ORDER BY d.id");
         assertThat(history).extracting(h -> h.substring(0, h.lastIndexOf('|'))).containsExactly(
                 mysql.database + ".visits|ADD COLUMN ward", mysql.database + ".visits|ALTER COLUMN visits TYPE (INT32 to INT64)",
-                mysql.database + ".visits|DROP COLUMN note", "public.drugs|ADD COLUMN strength", "public.drugs|DROP COLUMN form");
+                mysql.database + ".visits|DROP COLUMN note", "public.drugs|ADD COLUMN strength", "public.drugs|DROP COLUMN form",
+                "public.drugs|ALTER COLUMN strength TYPE (BYTES Decimal {scale=2, connect.decimal.precision=6}"
+                        + " to BYTES Decimal {scale=2, connect.decimal.precision=10})");
         assertThat(history.subList(0, 3)).extracting(h -> Long.parseLong(h.substring(h.lastIndexOf('|') + 1)))
                 .isSorted().doesNotHaveDuplicates();
+
+        // A change the lake's files cannot be read as is refused before anything is written with it.
+        pharmacy.execute("ALTER TABLE drugs ALTER COLUMN strength TYPE NUMERIC(12,3)");
+        assertThatThrownBy(() -> PipelineJob.prepare(config)).isInstanceOf(SetupException.class)
+                .hasMessageStartingWith("Column strength of lake table " + drugs() + " holds DECIMAL(38, 2)")
+                .hasMessageContaining("the source now gives DECIMAL(38, 3)");
+        assertThat(lake(config, "SELECT id, strength FROM " + drugs())).extracting(r -> String.join("|", r))
+                .containsExactly("1|500.00", "2|400.00", "3|12345678.90");
     }
 
     private static String drugs() {

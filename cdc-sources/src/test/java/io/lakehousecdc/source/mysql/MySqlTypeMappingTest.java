@@ -66,13 +66,13 @@ class MySqlTypeMappingTest {
     }
 
     @Test
-    void decimalsKeepPrecisionAndScaleOrBecomeTextBeyondThirtyEight() {
+    void decimalsKeepScaleAtTheWidestPrecisionOrBecomeTextBeyondThirtyEight() {
         LakeColumn money = map("decimal", "decimal(10,2)", 10, 2, 0);
-        assertThat(money.type()).isEqualTo(new DecimalType(10, 2));
+        assertThat(money.type()).as("a later widening of the source column needs no other lake type").isEqualTo(new DecimalType(38, 2));
         assertThat(money.converter().convert(new BigDecimal("12345678.90")))
-                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("12345678.90"), 10, 2));
-        assertThatThrownBy(() -> money.converter().convert(new BigDecimal("123456789012.00")))
-                .hasMessageContaining("does not fit");
+                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("12345678.90"), 38, 2));
+        assertThatThrownBy(() -> money.converter().convert(new BigDecimal("1" + "0".repeat(36) + ".00")))
+                .as("39 digits").hasMessageContaining("does not fit");
 
         LakeColumn wide = map("decimal", "decimal(65,30)", 65, 30, 0);
         assertThat(wide.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));

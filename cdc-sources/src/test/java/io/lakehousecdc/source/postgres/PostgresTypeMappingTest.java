@@ -64,7 +64,7 @@ class PostgresTypeMappingTest {
     @Test
     void numericWithScaleIsDecimalAndWithoutIsExactText() {
         LakeColumn scaled = map("numeric", 8, 2, 0);
-        assertThat(scaled.type()).isEqualTo(new DecimalType(8, 2));
+        assertThat(scaled.type()).isEqualTo(new DecimalType(38, 2));
         assertThat(scaled.converter().convert(new BigDecimal("123456.78")))
                 .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("123456.78"), 8, 2));
 
