@@ -222,6 +222,7 @@ public final class LakeCatalog {
             return List.of();
         }
         HoodieTableMetaClient client = meta.get();
+        UnfinishedClusterings.checkReadable(client, name);
         DataType rowType = schemaOf(client, path);
         Schema.Builder schema = Schema.newBuilder().fromRowDataType(rowType);
         client.getTableConfig().getRecordKeyFields().ifPresent(keys -> schema.primaryKey(keys));

@@ -205,6 +205,7 @@ public final class RawZoneLog {
      */
     private List<HoodieBaseFile> latestFiles(String partition) {
         HoodieTimeline completed = client.reloadActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+        UnfinishedClusterings.checkReadable(client, path);
         HoodieTableFileSystemView view = new HoodieTableFileSystemView(client, completed);
         try {
             return view.getLatestBaseFiles(partition).toList();

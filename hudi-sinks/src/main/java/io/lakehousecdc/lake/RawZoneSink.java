@@ -60,6 +60,8 @@ public final class RawZoneSink {
         Map<String, String> options = hudiOptions(table, lakeConf, rows.getParallelism());
         if (bounded) {
             options.put("clustering.async.enabled", "false");
+        } else {
+            UnfinishedClusterings.reopen(table.path(LakeZone.RAW), LakeStorage.from(lakeConf));
         }
         DataStream<RowData> days = rows
                 .map(new ChangeDay(table.schema().metadataOffset() + 1), InternalTypeInfo.of(rowType(table.schema())))

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The raw zone holds exactly one row per source change, deletes included, in source order per
@@ -119,6 +122,27 @@ class RawZoneKeepsEveryChangeITCase {
             assertThat(files.map(Path::toString)).as("tables with raw-zone: false keep no change log")
                     .anyMatch(p -> p.endsWith("patients")).noneMatch(p -> p.endsWith("doctors"));
         }
+
+        // A clustering whose commit a cancelled job left empty would read every row it rewrote
+        // twice: reads refuse the table until the next start has run the clustering again.
+        Path timeline = rawRoot.resolve("clinic").resolve(mysql.database).resolve("patients").resolve(".hoodie");
+        Path clustering;
+        try (var files = Files.list(timeline)) {
+            clustering = files.filter(f -> f.getFileName().toString().endsWith(".replacecommit")).max(Path::compareTo).orElseThrow();
+        }
+        Files.write(clustering, new byte[0]);
+        Files.deleteIfExists(clustering.resolveSibling("." + clustering.getFileName() + ".crc"));
+        Files.setLastModifiedTime(clustering, FileTime.from(Instant.now().minusSeconds(60)));
+        assertThatThrownBy(() -> rows("SELECT COUNT(*) FROM " + lake("patients") + "_raw"))
+                .hasMessageContaining("has a clustering that a stopped job left unfinished");
+        try (EmbeddedPipeline resumed = EmbeddedPipeline.start(PipelineJob.prepare(config), "latest", false)) {
+            Eventually.until(Duration.ofMinutes(2), () -> Files.exists(clustering) && Files.size(clustering) > 0,
+                    () -> clustering + " was not committed again");
+            resumed.awaitCheckpoints(1, Duration.ofMinutes(1));
+            resumed.cancel();
+        }
+        assertThat(rows("SELECT _cdc_op, COUNT(*) FROM " + lake("patients") + "_raw GROUP BY _cdc_op ORDER BY _cdc_op"))
+                .as("each change once after the clustering ran again").isEqualTo(ops);
 
         List<String> streamed = rows("SELECT " + ALL_COLUMNS + " FROM " + lake("patients") + " ORDER BY id");
         assertThat(streamed).hasSize(4);
