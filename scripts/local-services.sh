@@ -5,12 +5,14 @@
 # (ROW, FULL row image, server id) and PostgreSQL logical decoding, restarting a server only
 # when its settings changed, and creates the local users and databases the pipeline, the demo
 # and the tests use. Installs kubectl when absent, for the k8s module's tests, which render the
-# kustomize overlays. Safe to run any number of times; says what it changed; stops at the first error.
+# kustomize overlays, and dynalite (a DynamoDB API server) for the DynamoDB failed-events
+# tests. Safe to run any number of times; says what it changed; stops at the first error.
 #
 # Local-only credentials; override them through the environment:
 #   LAKEHOUSE_CDC_PASSWORD    password of lakehouse_cdc (least-privilege CDC reader)
 #   LAKEHOUSE_ADMIN_PASSWORD  password of lakehouse (owns the control-plane/warehouse databases,
 #                             creates demo and test schemas)
+#   LAKEHOUSE_DYNALITE_DIR    where dynalite is installed (default /opt/lakehouse-cdc/dynalite)
 set -euo pipefail
 
 CDC_USER=lakehouse_cdc
@@ -229,6 +231,27 @@ setup_kubectl() {
   fi
 }
 
+# ---------------------------------------------------------------- dynalite
+# An open-source server of the DynamoDB API (MIT), which the DynamoDB failed-events store's tests
+# start on a port of their own: Amazon's DynamoDB Local comes under the vendor's own terms.
+DYNALITE_VERSION=4.0.0
+DYNALITE_DIR=${LAKEHOUSE_DYNALITE_DIR:-/opt/lakehouse-cdc/dynalite}
+setup_dynalite() {
+  if ! command -v npm >/dev/null; then
+    install_packages nodejs npm
+  fi
+  local installed
+  installed=$(node -p "require('$DYNALITE_DIR/node_modules/dynalite/package.json').version" 2>/dev/null || true)
+  if [ "$installed" != "$DYNALITE_VERSION" ]; then
+    mkdir -p "$DYNALITE_DIR"
+    npm install --prefix "$DYNALITE_DIR" --no-audit --no-fund --silent "dynalite@$DYNALITE_VERSION" >/dev/null \
+      || fail "npm install dynalite@$DYNALITE_VERSION failed; check the npm registry"
+    say "installed dynalite $DYNALITE_VERSION in $DYNALITE_DIR"
+  fi
+  say "dynalite ready: $DYNALITE_DIR/node_modules/.bin/dynalite"
+}
+
 setup_mariadb
 setup_postgres
 setup_kubectl
+setup_dynalite

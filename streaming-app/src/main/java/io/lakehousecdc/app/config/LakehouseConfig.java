@@ -35,7 +35,7 @@ import java.util.Set;
  * {@code sources.<id>.<key>} and {@code tables.<source>.<database.table>.<key>}.
  */
 public final class LakehouseConfig {
-    private static final Set<String> SECTIONS = Set.of("pipeline", "control-plane", "lake", "warehouse", "sources", "tables");
+    private static final Set<String> SECTIONS = Set.of("pipeline", "control-plane", "lake", "warehouse", "failed-events", "sources", "tables");
     private static final List<ConfigOption<?>> GLOBAL_DEFAULTS = List.of(
             PipelineOptions.NAME, PipelineOptions.TIMEZONE, PipelineOptions.CHECKPOINT_INTERVAL,
             PipelineOptions.PARALLELISM, PipelineOptions.WEB_UI_PORT,

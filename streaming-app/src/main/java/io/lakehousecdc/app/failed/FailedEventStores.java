@@ -16,7 +16,23 @@ public final class FailedEventStores {
             .stringType()
             .noDefaultValue()
             .withDescription("Where changes that cannot be converted are kept: control-plane (the default when a control"
-                    + " plane is configured) or lake (files under <base-path>/_failed_events/, the default otherwise).");
+                    + " plane is configured), lake (files under <base-path>/_failed_events/, the default otherwise) or"
+                    + " dynamodb.");
+
+    public static final ConfigOption<String> DYNAMODB_TABLE = ConfigOptions.key("failed-events.dynamodb.table")
+            .stringType()
+            .defaultValue("lakehouse_failed_events")
+            .withDescription("The DynamoDB table of the dynamodb store, created on first use.");
+
+    public static final ConfigOption<String> DYNAMODB_REGION = ConfigOptions.key("failed-events.dynamodb.region")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The DynamoDB table's region; the AWS SDK's default region chain when unset.");
+
+    public static final ConfigOption<String> DYNAMODB_ENDPOINT = ConfigOptions.key("failed-events.dynamodb.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A DynamoDB-compatible endpoint (http://host:port) instead of AWS's.");
 
     private FailedEventStores() {}
 
@@ -30,7 +46,13 @@ public final class FailedEventStores {
         return switch (store) {
             case "control-plane" -> new ControlPlaneFailedEventStore.Location(ControlPlane.open(config).database());
             case "lake" -> new LakeFailedEventStore.Location(LakeLayout.basePath(config.global()), LakeStorage.from(config.global()));
-            default -> throw new SetupException("failed-events.store '" + store + "' is not known: use control-plane or lake");
+            case "dynamodb" -> {
+                DynamoDbFailedEventStore.Location location = new DynamoDbFailedEventStore.Location(
+                        config.global().get(DYNAMODB_TABLE), config.global().get(DYNAMODB_REGION), config.global().get(DYNAMODB_ENDPOINT));
+                location.prepared().close();
+                yield location;
+            }
+            default -> throw new SetupException("failed-events.store '" + store + "' is not known: use control-plane, lake or dynamodb");
         };
     }
 }
