@@ -4,6 +4,8 @@ import io.lakehousecdc.core.LakeSchema;
 import io.lakehousecdc.core.SetupException;
 import io.lakehousecdc.core.TableId;
 
+import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.Serializable;
@@ -28,7 +30,9 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
 
     /**
      * This table with the columns its lake table holds but the source no longer has (dropped
-     * there), kept as nullable columns that new changes leave NULL, so that no history is lost.
+     * there), kept as nullable columns that new changes leave NULL, so that no history is lost;
+     * and with the decimal columns of a lake table created before lake decimals took 38 digits
+     * kept at the precision they were written with (a value wider is a failed change).
      *
      * @param lakeColumns the lake table's columns, in its order (its metadata columns are skipped)
      */
@@ -37,6 +41,14 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
         List<String> names = new ArrayList<>(columnNames);
         List<ValueConverter> values = new ArrayList<>(converters);
         for (RowType.RowField column : lakeColumns) {
+            int i = names.indexOf(column.getName());
+            if (i >= 0 && column.getType() instanceof DecimalType written && fields.get(i).getType() instanceof DecimalType wanted
+                    && written.getScale() == wanted.getScale() && written.getPrecision() < wanted.getPrecision()) {
+                fields.set(i, new RowType.RowField(column.getName(), written.copy(wanted.isNullable())));
+                values.set(i, new NarrowerDecimal(values.get(i), written.getPrecision(), written.getScale()));
+            }
+        }
+        for (RowType.RowField column : lakeColumns) {
             if (!columnNames.contains(column.getName()) && !LakeSchema.isMetadata(column.getName())) {
                 fields.add(new RowType.RowField(column.getName(), column.getType().copy(true)));
                 names.add(column.getName());
@@ -44,6 +56,35 @@ public record CapturedTable(TableId id, LakeSchema schema, List<String> columnNa
             }
         }
         return new CapturedTable(id, LakeSchema.of(id, fields, schema.primaryKey()), names, values);
+    }
+
+    /** A decimal at the precision its lake column was written with. */
+    static final class NarrowerDecimal implements ValueConverter {
+        private static final long serialVersionUID = 1L;
+
+        private final ValueConverter decimal;
+        private final int precision;
+        private final int scale;
+
+        NarrowerDecimal(ValueConverter decimal, int precision, int scale) {
+            this.decimal = decimal;
+            this.precision = precision;
+            this.scale = scale;
+        }
+
+        @Override
+        public Object convert(Object value) {
+            DecimalData wide = (DecimalData) decimal.convert(value);
+            if (wide == null) {
+                return null;
+            }
+            DecimalData narrow = DecimalData.fromBigDecimal(wide.toBigDecimal(), precision, scale);
+            if (narrow == null) {
+                throw new IllegalArgumentException(value + " does not fit DECIMAL(" + precision + "," + scale
+                        + "), the precision the lake table has held this column at since it was created");
+            }
+            return narrow;
+        }
     }
 
     /** The converter of a column the source dropped: changes no longer carry it, so it stays NULL in them. */

@@ -33,8 +33,7 @@ public final class LakeTypes {
 
     /**
      * An exact number: {@code DECIMAL(38,s)} whatever the source's precision, or exact text when
-     * the precision is unknown (0) or above Flink's 38 digits. A value that does not fit is an
-     * error, never rounded.
+     * the precision is unknown (0) or above Flink's 38 digits.
      *
      * <p>The lake's decimals take the widest precision because Hudi stores a decimal as a
      * fixed-size binary sized by its precision and cannot read files of one size with the
@@ -51,7 +50,7 @@ public final class LakeTypes {
         return new LakeColumn(new DecimalType(nullable, MAX_LAKE_DECIMAL_PRECISION, scale), v -> {
             DecimalData d = DecimalData.fromBigDecimal((BigDecimal) toBigDecimal.convert(v), MAX_LAKE_DECIMAL_PRECISION, scale);
             if (d == null) {
-                throw new IllegalArgumentException(v + " does not fit DECIMAL(" + precision + "," + scale + ")");
+                throw new IllegalArgumentException(v + " does not fit DECIMAL(" + MAX_LAKE_DECIMAL_PRECISION + "," + scale + ")");
             }
             return d;
         });

@@ -106,7 +106,8 @@ public final class ProcessedZoneSink {
             }
             if (!readableAs(before.schema(), column.getType())) {
                 throw new SetupException("Column " + column.getName() + " of lake table " + table.name() + " holds "
-                        + AvroSchemaConverter.convertToDataType(nonNull(before.schema())) + " and the source now gives "
+                        + AvroSchemaConverter.convertToDataType(nonNull(before.schema())).getLogicalType().copy(true)
+                        + " and the source now gives "
                         + column.getType().copy(true)
                         + ", which Hudi cannot read the table's files as: give the column a type the lake can widen to"
                         + " (a larger integer, DOUBLE, a decimal of the same scale) at the source, or move the table's"

@@ -29,9 +29,11 @@ import java.util.Optional;
  * permissions. Hudi reads an empty completed clustering as one that replaced no files, so its
  * output and the files it rewrote both count, and every row it rewrote reads twice.
  *
- * <p>Such an instant is put back in flight, its output deleted, before a job writes the table
- * again (Hudi's clustering rolls in-flight clusterings back when it starts, and runs them
- * again), and reading a table that has one fails rather than returning rows twice.
+ * <p>Such an instant is put back in flight, its output deleted, when a streaming job is built
+ * to write the table again (Hudi's clustering rolls in-flight clusterings back when it
+ * starts, and runs them again), and reading a table that has one fails rather than returning
+ * rows twice. A failover inside a running job is not a new start: what it tears stays until the
+ * job is started again, and meanwhile the table cannot be read.
  */
 public final class UnfinishedClusterings {
     private static final Logger LOG = LoggerFactory.getLogger(UnfinishedClusterings.class);
@@ -53,11 +55,14 @@ public final class UnfinishedClusterings {
         }
         FileSystem fs = meta.get().getFs();
         List<String> reopened = new ArrayList<>();
-        for (FileStatus file : find(emptyCompletedClusterings(meta.get()), System.currentTimeMillis())) {
+        // A job restarted right after the one that tore the commit meets it young: wait until it is settled.
+        for (FileStatus file : settled(awaitSettled(meta.get()), System.currentTimeMillis())) {
             String instant = file.getPath().getName().substring(0, file.getPath().getName().indexOf('.'));
             try {
                 int deleted = deleteFilesOf(fs, new Path(meta.get().getBasePathV2().toString()), instant);
-                fs.delete(file.getPath(), false);
+                if (!fs.delete(file.getPath(), false)) {
+                    throw new IOException("Cannot delete " + file.getPath());
+                }
                 LOG.warn("Lake table {}: clustering {} was stopped while it committed; its {} file(s) are deleted and it runs again",
                         path, instant, deleted);
             } catch (IOException e) {
@@ -85,7 +90,9 @@ public final class UnfinishedClusterings {
             }
         }
         for (Path file : written) {
-            fs.delete(file, false);
+            if (!fs.delete(file, false) && fs.exists(file)) {
+                throw new IOException("Cannot delete " + file);
+            }
         }
         return written.size();
     }
@@ -97,12 +104,7 @@ public final class UnfinishedClusterings {
      * @throws SetupException naming the table, the instant and the fix
      */
     static void checkReadable(HoodieTableMetaClient client, String name) {
-        List<FileStatus> empty = emptyCompletedClusterings(client);
-        while (!empty.isEmpty() && find(empty, System.currentTimeMillis()).size() < empty.size()) {
-            sleep(100); // a writer is still filling one
-            empty = emptyCompletedClusterings(client);
-        }
-        List<FileStatus> unfinished = find(empty, System.currentTimeMillis());
+        List<FileStatus> unfinished = awaitSettled(client);
         if (!unfinished.isEmpty()) {
             throw new SetupException("Lake table " + name + " has a clustering that a stopped job left unfinished ("
                     + unfinished.get(0).getPath() + " is empty), which would read every row it rewrote twice: start the job"
@@ -110,8 +112,21 @@ public final class UnfinishedClusterings {
         }
     }
 
+    /**
+     * The empty completed clusterings once none of them is young enough for a writer to be
+     * filling it still: those filled meanwhile are gone from the list.
+     */
+    private static List<FileStatus> awaitSettled(HoodieTableMetaClient client) {
+        List<FileStatus> empty = emptyCompletedClusterings(client);
+        while (settled(empty, System.currentTimeMillis()).size() < empty.size()) {
+            sleep(100);
+            empty = emptyCompletedClusterings(client);
+        }
+        return empty;
+    }
+
     /** Those of {@code empty} that no writer can still be filling at {@code now}. */
-    private static List<FileStatus> find(List<FileStatus> empty, long now) {
+    private static List<FileStatus> settled(List<FileStatus> empty, long now) {
         return empty.stream().filter(file -> now - file.getModificationTime() >= WRITER_GRACE.toMillis()).toList();
     }
 

@@ -73,8 +73,6 @@ class UnfinishedClusteringsTest {
     void aClusteringCommitStillBeingWrittenIsWaitedForAndLeftAlone() throws Exception {
         Path completed = timeline.resolve(CLUSTERING + ".replacecommit");
         Files.writeString(completed, "");
-        assertThat(UnfinishedClusterings.reopen(table, LakeStorage.defaults())).as("a writer may be filling it").isEmpty();
-
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             try {
                 Thread.sleep(500);
@@ -83,8 +81,10 @@ class UnfinishedClusteringsTest {
                 throw new IllegalStateException(e);
             }
         });
-        UnfinishedClusterings.checkReadable(client(), "visits_raw");
+
+        assertThat(UnfinishedClusterings.reopen(table, LakeStorage.defaults())).as("a writer was filling it").isEmpty();
         writer.get(5, TimeUnit.SECONDS);
         assertThat(Files.size(completed)).isPositive();
+        UnfinishedClusterings.checkReadable(client(), "visits_raw");
     }
 }

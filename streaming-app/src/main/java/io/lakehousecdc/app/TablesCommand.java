@@ -1,8 +1,8 @@
 package io.lakehousecdc.app;
 
 import io.lakehousecdc.app.control.ControlPlane;
-import io.lakehousecdc.app.control.OnboardingRule;
 import io.lakehousecdc.app.control.ImportSummary;
+import io.lakehousecdc.app.control.OnboardingRule;
 import io.lakehousecdc.app.control.TableSettings;
 
 import picocli.CommandLine;
@@ -163,15 +163,16 @@ final class TablesCommand {
                 return 0;
             }
             List<TableSettings> added = control.onboard(new OnboardingRule(source, database, pattern("--include", include),
-                    exclude == null ? null : pattern("--exclude", exclude)), settings, actor());
+                    exclude == null ? null : pattern("--exclude", exclude), settings), actor());
             added.forEach(t -> System.out.println("added " + t.source() + " " + t.table()));
             System.out.println(added.size() + " table(s) added from " + source + " " + database);
             return 0;
         }
 
-        private Pattern pattern(String option, String regex) {
+        /** {@code regex}, checked. */
+        private String pattern(String option, String regex) {
             try {
-                return Pattern.compile(regex);
+                return Pattern.compile(regex).pattern();
             } catch (PatternSyntaxException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         option + " '" + regex + "' is not a regular expression: " + e.getDescription());

@@ -231,14 +231,24 @@ class TablesCommandITCase {
         assertThat(CliRun.of("status", "--config", config.toString()).succeeded())
                 .as("tables created since are reported, once each, by the first onboarding that takes them")
                 .containsPattern(Pattern.quote("clinic " + qualified) + " +" + Pattern.quote("onboarded by: clinic " + clinic.database
-                        + " --include 'patients.*|consultations|visits_log' --exclude '.*_(tmp|log)'; add: lakehouse tables add clinic "
-                        + qualified))
+                        + " --include 'patients.*|consultations|visits_log' --exclude '.*_(tmp|log)' type=COPY_ON_WRITE;"
+                        + " add: lakehouse tables add clinic " + qualified + " type=COPY_ON_WRITE"))
                 .containsPattern(Pattern.quote("clinic " + clinic.database + ".wards") + " +"
                         + Pattern.quote("onboarded by: clinic " + clinic.database + " --include '.*' --exclude '.*_(tmp|log)|audit_trail'"))
                 .doesNotContain(clinic.database + ".wards_tmp", clinic.database + ".audit_trail",
                         clinic.database + ".patients_tmp", clinic.database + ".visits_log");
         assertThat(tables("add", "clinic", qualified).succeeded()).contains("added");
         assertThat(CliRun.of("status", "--config", config.toString()).succeeded()).doesNotContain(qualified).contains(clinic.database + ".wards ");
+
+        clinic.execute("CREATE TABLE patients_2028 (id INT PRIMARY KEY)");
+        tables("add", "clinic", "--database", clinic.database, "--include", "patients.*|consultations|visits_log",
+                "--exclude", ".*_(tmp|log)", "type=MERGE_ON_READ").succeeded();
+        assertThat(tables("list").succeeded()).as("onboarding again adds what the rule takes now")
+                .containsPattern("clinic +" + clinic.database + ".patients_2028 +MERGE_ON_READ");
+        Audit changed = audit().get(audit().size() - 2);
+        assertThat(changed.action()).isEqualTo("onboard");
+        assertThat(changed.before().get("type").asText()).isEqualTo("COPY_ON_WRITE");
+        assertThat(changed.after().get("type").asText()).isEqualTo("MERGE_ON_READ");
     }
 
     @Test

@@ -66,7 +66,7 @@ class PostgresTypeMappingTest {
         LakeColumn scaled = map("numeric", 8, 2, 0);
         assertThat(scaled.type()).isEqualTo(new DecimalType(38, 2));
         assertThat(scaled.converter().convert(new BigDecimal("123456.78")))
-                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("123456.78"), 8, 2));
+                .isEqualTo(DecimalData.fromBigDecimal(new BigDecimal("123456.78"), 38, 2));
 
         LakeColumn free = map("numeric", 0, 0, 0);
         assertThat(free.type()).isEqualTo(new VarCharType(VarCharType.MAX_LENGTH));

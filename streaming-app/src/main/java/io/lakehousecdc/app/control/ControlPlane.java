@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The control plane: which source tables the job captures and how, kept in a relational
@@ -181,9 +181,9 @@ public final class ControlPlane {
      *
      * @return the tables added
      */
-    public List<TableSettings> onboard(OnboardingRule rule, Map<String, String> settings, String actor) {
+    public List<TableSettings> onboard(OnboardingRule rule, String actor) {
         List<TableSettings> chosen = notOnboarded(rule).stream()
-                .map(table -> TableSettings.defaults(rule.source(), table).with(settings)).toList();
+                .map(table -> TableSettings.defaults(rule.source(), table).with(rule.settings())).toList();
         new SourceCheck(config).check(rule.source(), chosen);
         return write(connection -> {
             keep(connection, rule, actor);
@@ -199,12 +199,11 @@ public final class ControlPlane {
     public List<OnboardingRule> onboardingRules() {
         return read(connection -> {
             try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT source_id, database_name, include_regex, exclude_regex FROM onboarding_rules ORDER BY created_at")) {
+                    "SELECT source_id, database_name, include_regex, exclude_regex, settings FROM onboarding_rules ORDER BY id")) {
                 List<OnboardingRule> rules = new ArrayList<>();
                 while (rs.next()) {
-                    String exclude = rs.getString(4);
-                    rules.add(new OnboardingRule(rs.getString(1), rs.getString(2), Pattern.compile(rs.getString(3)),
-                            exclude.isEmpty() ? null : Pattern.compile(exclude)));
+                    rules.add(new OnboardingRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            fromJson(rs.getString(5))));
                 }
                 return rules;
             }
@@ -225,31 +224,57 @@ public final class ControlPlane {
                 .toList();
     }
 
+    /** Keeps {@code rule}; one already kept takes the settings of this onboarding. */
     private static void keep(Connection connection, OnboardingRule rule, String actor) throws SQLException {
-        String exclude = rule.exclude() == null ? "" : rule.exclude().pattern();
-        try (PreparedStatement st = connection.prepareStatement("SELECT 1 FROM onboarding_rules"
-                + " WHERE source_id = ? AND database_name = ? AND include_regex = ? AND exclude_regex = ?")) {
-            st.setString(1, rule.source());
-            st.setString(2, rule.database());
-            st.setString(3, rule.include().pattern());
-            st.setString(4, exclude);
+        String entity = "database " + rule.source() + "/" + rule.database();
+        Map<String, String> after = new LinkedHashMap<>();
+        after.put("include", rule.include());
+        if (rule.exclude() != null) {
+            after.put("exclude", rule.exclude());
+        }
+        after.putAll(rule.settings());
+        String same = " WHERE source_id = ? AND database_name = ? AND include_regex = ? AND "
+                + (rule.exclude() == null ? "exclude_regex IS NULL" : "exclude_regex = ?");
+        Optional<Map<String, String>> kept;
+        try (PreparedStatement st = connection.prepareStatement("SELECT settings FROM onboarding_rules" + same)) {
+            bindRule(st, rule, 1);
             try (ResultSet rs = st.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
+                kept = rs.next() ? Optional.of(fromJson(rs.getString(1))) : Optional.empty();
             }
         }
-        try (PreparedStatement st = connection.prepareStatement("INSERT INTO onboarding_rules"
-                + " (source_id, database_name, include_regex, exclude_regex, created_by) VALUES (?, ?, ?, ?, ?)")) {
-            st.setString(1, rule.source());
-            st.setString(2, rule.database());
-            st.setString(3, rule.include().pattern());
-            st.setString(4, exclude);
-            st.setString(5, actor);
-            st.executeUpdate();
+        if (kept.isEmpty()) {
+            try (PreparedStatement st = connection.prepareStatement("INSERT INTO onboarding_rules"
+                    + " (settings, created_by, source_id, database_name, include_regex, exclude_regex) VALUES (?, ?, ?, ?, ?, ?)")) {
+                st.setString(1, toJson(rule.settings()));
+                st.setString(2, actor);
+                bindRule(st, rule, 3);
+                if (rule.exclude() == null) {
+                    st.setNull(6, Types.VARCHAR);
+                }
+                st.executeUpdate();
+            }
+            audit(connection, actor, "onboard", entity, null, after);
+        } else if (!kept.get().equals(rule.settings())) {
+            try (PreparedStatement st = connection.prepareStatement("UPDATE onboarding_rules SET settings = ?" + same)) {
+                st.setString(1, toJson(rule.settings()));
+                bindRule(st, rule, 2);
+                st.executeUpdate();
+            }
+            Map<String, String> before = new LinkedHashMap<>(after);
+            before.keySet().removeAll(rule.settings().keySet());
+            before.putAll(kept.get());
+            audit(connection, actor, "onboard", entity, before, after);
         }
-        audit(connection, actor, "onboard", "database " + rule.source() + "/" + rule.database(), null,
-                Map.of("include", rule.include().pattern(), "exclude", exclude));
+    }
+
+    /** Binds source, database, include and (when there is one) exclude from {@code first} on. */
+    private static void bindRule(PreparedStatement st, OnboardingRule rule, int first) throws SQLException {
+        st.setString(first, rule.source());
+        st.setString(first + 1, rule.database());
+        st.setString(first + 2, rule.include());
+        if (rule.exclude() != null) {
+            st.setString(first + 3, rule.exclude());
+        }
     }
 
     /** Changes settings of a table; checks against the source again when a named column changes. */

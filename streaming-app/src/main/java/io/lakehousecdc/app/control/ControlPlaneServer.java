@@ -198,15 +198,16 @@ public final class ControlPlaneServer implements AutoCloseable {
             throw new BadRequest("the body needs \"database\" (PostgreSQL: the schema)");
         }
         List<TableSettings> added = control.onboard(new OnboardingRule(source, database,
-                pattern(include == null ? ".*" : include), exclude == null ? null : pattern(exclude)), settings, tokenName);
+                pattern(include == null ? ".*" : include), exclude == null ? null : pattern(exclude), settings), tokenName);
         ArrayNode tables = JSON.createArrayNode();
         added.forEach(t -> tables.add(json(t)));
         return reply(exchange, 201, tables);
     }
 
-    private static Pattern pattern(String regex) {
+    /** {@code regex}, checked. */
+    private static String pattern(String regex) {
         try {
-            return Pattern.compile(regex);
+            return Pattern.compile(regex).pattern();
         } catch (PatternSyntaxException e) {
             throw new BadRequest("'" + regex + "' is not a regular expression: " + e.getDescription());
         }

@@ -41,7 +41,7 @@ public final class NewTableWatch implements AutoCloseable {
                 }
             }
             tables.problems().stream().filter(reported::add).forEach(report);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // anything else would end the looks silently
             if (reported.add(String.valueOf(e.getMessage()))) {
                 report.accept("cannot look for new tables: " + e.getMessage());
             }

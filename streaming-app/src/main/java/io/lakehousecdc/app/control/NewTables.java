@@ -16,7 +16,7 @@ public final class NewTables {
     public record Found(String table, OnboardingRule rule) {
         /** The command that onboards it. */
         public String addCommand() {
-            return "lakehouse tables add " + rule.source() + " " + table;
+            return "lakehouse tables add " + rule.source() + " " + table + rule.assignments();
         }
     }
 
