@@ -122,7 +122,26 @@ public final class ProcessedZoneSink {
         Schema is = nonNull(AvroSchemaConverter.convertToSchema(now.copy(true), was.getFullName()));
         return SchemaCompatibility.checkReaderWriterCompatibility(is, was).getType()
                 == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
-                && Objects.equals(was.getLogicalType(), is.getLogicalType());
+                && sameLogicalTypes(was, is);
+    }
+
+    /** Whether every value inside the two schemas, elements and fields included, has the same logical type. */
+    private static boolean sameLogicalTypes(Schema was, Schema is) {
+        Schema a = nonNull(was);
+        Schema b = nonNull(is);
+        if (!Objects.equals(a.getLogicalType(), b.getLogicalType())) {
+            return false;
+        }
+        if (a.getType() != b.getType()) {
+            return true; // a promotion the compatibility check accepted, such as int to long
+        }
+        return switch (a.getType()) {
+            case ARRAY -> sameLogicalTypes(a.getElementType(), b.getElementType());
+            case MAP -> sameLogicalTypes(a.getValueType(), b.getValueType());
+            case RECORD -> a.getFields().stream().allMatch(f -> b.getField(f.name()) == null
+                    || sameLogicalTypes(f.schema(), b.getField(f.name()).schema()));
+            default -> true;
+        };
     }
 
     private static Schema nonNull(Schema schema) {

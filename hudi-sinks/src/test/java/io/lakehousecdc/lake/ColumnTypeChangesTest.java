@@ -1,5 +1,6 @@
 package io.lakehousecdc.lake;
 
+import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.DoubleType;
@@ -45,5 +46,8 @@ class ColumnTypeChangesTest {
         assertThat(ProcessedZoneSink.readableAs(written(new TimestampType(3)), new TimestampType(6)))
                 .as("milliseconds read as microseconds").isFalse();
         assertThat(ProcessedZoneSink.readableAs(written(new IntType()), new VarCharType(VarCharType.MAX_LENGTH))).isFalse();
+        assertThat(ProcessedZoneSink.readableAs(written(new ArrayType(new TimestampType(3))), new ArrayType(new TimestampType(6))))
+                .as("inside an array too").isFalse();
+        assertThat(ProcessedZoneSink.readableAs(written(new ArrayType(new IntType())), new ArrayType(new BigIntType()))).isTrue();
     }
 }
