@@ -116,6 +116,7 @@ final class FailedCommand {
             LakehouseConfig config = options.load();
             Reprocess.Outcome outcome = Reprocess.run(config, table, since == null ? null : since(since, zone(config)));
             System.out.println("Reprocessed: " + outcome.written() + " written to the lake"
+                    + (outcome.superseded() == 0 ? "" : " (" + outcome.superseded() + " to the change log only: their key changed again later)")
                     + (outcome.alreadyInLake() == 0 ? "" : ", " + outcome.alreadyInLake() + " already there (marked only)")
                     + ", " + outcome.failingAgain().size() + " still failing.");
             for (FailedEvent event : outcome.failingAgain()) {

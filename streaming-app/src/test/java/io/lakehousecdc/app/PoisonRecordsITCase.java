@@ -99,8 +99,11 @@ class PoisonRecordsITCase {
                     // A key whose change fails and which then changes again: the later change must stay.
                     "UPDATE prescriptions SET valid_until = 'infinity' WHERE id = 4",
                     "UPDATE prescriptions SET valid_until = '2035-04-04' WHERE id = 4",
-                    "INSERT INTO prescriptions (id, drug, valid_until) VALUES (16, 'drug 16', '2031-07-07')");
-            Eventually.until(Duration.ofMinutes(2), () -> lakeIds(config).contains(16) && failed(config).contains("5 failed events"),
+                    "INSERT INTO prescriptions (id, drug, valid_until) VALUES (16, 'drug 16', '2031-07-07')",
+                    // A key whose change fails and which is then deleted: reprocessing must not bring it back.
+                    "INSERT INTO prescriptions VALUES (17, 'withdrawn', 'infinity', NULL, NULL)",
+                    "DELETE FROM prescriptions WHERE id = 17");
+            Eventually.until(Duration.ofMinutes(2), () -> lakeIds(config).contains(16) && failed(config).contains("6 failed events"),
                     () -> "lake ids " + lakeIds(config) + "\n" + failed(config));
             pipeline.cancel();
         }
@@ -110,25 +113,27 @@ class PoisonRecordsITCase {
         assertThat(lakeIds(config)).containsExactlyElementsOf(sourceIds.stream().filter(id -> !List.of(11, 12, 14, 15).contains(id)).toList());
         assertThat(lakeRows(config).get(4)).isEqualTo("4|drug 4|2035-04-04|NULL|NULL");
         String listed = failed(config);
-        assertThat(listed).contains("5 failed events, 5 not reprocessed")
+        assertThat(listed).contains("6 failed events, 6 not reprocessed")
                 .containsPattern("pharmacy_" + pharmacy.database + "_prescriptions@\\d+-[0-9a-f]{16} .* failed .*valid_until")
                 .containsPattern("failed .*expires_at|failed .*checked_at");
         long changesBefore = rawChanges(config);
-        assertThat(changesBefore).as("snapshot rows and streamed changes that converted").isEqualTo(10 + 3);
+        assertThat(changesBefore).as("snapshot rows and streamed changes that converted").isEqualTo(10 + 4);
 
         // Reprocessing before the fix changes nothing and says why.
         CliRun unfixed = CliRun.of("failed", "reprocess", "--config", configFile.toString());
         assertThat(unfixed.code()).isEqualTo(1);
-        assertThat(unfixed.out()).contains("Reprocessed: 0 written to the lake, 5 still failing.").contains("outside 0000-01-01..9999-12-31");
+        assertThat(unfixed.out()).contains("Reprocessed: 0 written to the lake, 6 still failing.").contains("outside 0000-01-01..9999-12-31");
 
         writeConfig("    out-of-range-dates: clamp\n");
         String reprocessed = CliRun.of("failed", "reprocess", "--config", configFile.toString()).succeeded();
-        assertThat(reprocessed).contains("Reprocessed: 5 written to the lake, 0 still failing.");
+        // Ids 4 and 17 changed again after their failed change: the processed table keeps what came later.
+        assertThat(reprocessed).contains("Reprocessed: 6 written to the lake (2 to the change log only: their key changed again"
+                + " later), 0 still failing.");
 
         LakehouseConfig fixed = LakehouseConfig.load(configFile, List.of());
         assertThat(lakeRows(fixed)).isEqualTo(sourceRows());
-        assertThat(rawChanges(fixed)).as("each failed change once in the change log").isEqualTo(changesBefore + 5);
-        assertThat(failed(fixed)).contains("5 failed events, 0 not reprocessed").doesNotContainPattern(" failed +\\S*(IllegalArgument|date)");
+        assertThat(rawChanges(fixed)).as("each failed change once in the change log").isEqualTo(changesBefore + 6);
+        assertThat(failed(fixed)).contains("6 failed events, 0 not reprocessed").doesNotContainPattern(" failed +\\S*(IllegalArgument|date)");
 
         assertThat(CliRun.of("failed", "reprocess", "--config", configFile.toString()).succeeded())
                 .contains("Reprocessed: 0 written to the lake, 0 still failing.");
@@ -137,7 +142,7 @@ class PoisonRecordsITCase {
                 + " (SELECT event_id FROM failed_events ORDER BY position DESC LIMIT 2)");
         assertThat(CliRun.of("failed", "reprocess", "--config", configFile.toString()).succeeded())
                 .contains("Reprocessed: 0 written to the lake, 2 already there (marked only), 0 still failing.");
-        assertThat(rawChanges(fixed)).isEqualTo(changesBefore + 5);
+        assertThat(rawChanges(fixed)).isEqualTo(changesBefore + 6);
         assertThat(lakeRows(fixed)).isEqualTo(sourceRows());
     }
 

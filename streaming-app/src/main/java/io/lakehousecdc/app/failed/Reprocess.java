@@ -25,6 +25,7 @@ import org.apache.flink.util.CloseableIterator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,21 +36,23 @@ import java.util.stream.Collectors;
 /**
  * Runs stored failed events through the current configuration's conversion again and writes
  * those that now convert to the lake with a batch job, through the same writers as the
- * streaming job, at their original source positions: a key changed again later keeps its later
- * row, since the lake orders a key's versions by position. Events are taken in source order
- * and marked once written, so a second run does nothing. A run that stopped after writing and
- * before marking is made good by the next: the processed zone takes the same change again as
- * the same row, and a change the raw zone already holds is not appended twice. The streaming
- * job must not be running: two writers on one Hudi table roll back each other's commits.
+ * streaming job, at their original source positions. A change whose key the raw zone shows
+ * changed again later (deleted, say) goes to the raw zone only: the processed table already
+ * holds that later state. Events are taken in source order and marked once written, so a
+ * second run does nothing. A run that stopped after writing and before marking is made good by
+ * the next: the processed zone takes the same change again as the same row, and a change the
+ * raw zone already holds is not appended twice. The streaming job must not be running: two
+ * writers on one Hudi table roll back each other's commits.
  */
 public final class Reprocess {
 
     /**
      * @param written events written to the lake now
      * @param alreadyInLake events whose change an earlier run had appended to the raw zone but not marked
+     * @param superseded events written now to the raw zone only, as their key changed again later
      * @param failingAgain the events that still fail, with their new error
      */
-    public record Outcome(int written, int alreadyInLake, List<FailedEvent> failingAgain) {}
+    public record Outcome(int written, int alreadyInLake, int superseded, List<FailedEvent> failingAgain) {}
 
     private Reprocess() {}
 
@@ -61,7 +64,7 @@ public final class Reprocess {
         try (FailedEventStore store = FailedEventStores.open(config)) {
             List<FailedEvent> pending = store.list(table, since).stream().filter(e -> !e.reprocessed()).toList();
             if (pending.isEmpty()) {
-                return new Outcome(0, 0, List.of());
+                return new Outcome(0, 0, 0, List.of());
             }
             PipelineJob job = PipelineJob.prepare(config);
             Map<String, ChangeRecord> converted = new LinkedHashMap<>();
@@ -87,18 +90,23 @@ public final class Reprocess {
                 store.failedAgain(errors, Instant.now());
             }
             checkIndexes(job, converted.values());
-            Set<String> alreadyInLake = inRawZone(job, converted, LakeStorage.from(config.global()));
+            RawZoneLook raw = lookInRawZone(job, converted, LakeStorage.from(config.global()));
             List<ChangeRecord> toRaw = converted.entrySet().stream()
-                    .filter(e -> !alreadyInLake.contains(e.getKey())).map(Map.Entry::getValue).toList();
-            if (!converted.isEmpty()) {
+                    .filter(e -> !raw.alreadyThere().contains(e.getKey())).map(Map.Entry::getValue).toList();
+            List<ChangeRecord> toProcessed = converted.entrySet().stream()
+                    .filter(e -> !raw.superseded().contains(e.getKey())).map(Map.Entry::getValue).toList();
+            if (!toProcessed.isEmpty() || !toRaw.isEmpty()) {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
                 env.setRuntimeMode(RuntimeExecutionMode.BATCH);
                 env.setParallelism(1);
-                job.buildReplay(env, List.copyOf(converted.values()), toRaw);
+                job.buildReplay(env, toProcessed, toRaw);
                 env.execute("reprocess failed events");
+            }
+            if (!converted.isEmpty()) {
                 store.reprocessed(List.copyOf(converted.keySet()), Instant.now());
             }
-            return new Outcome(toRaw.size(), alreadyInLake.size(), failingAgain);
+            int changeLogOnly = (int) raw.superseded().stream().filter(id -> !raw.alreadyThere().contains(id)).count();
+            return new Outcome(toRaw.size(), raw.alreadyThere().size(), changeLogOnly, failingAgain);
         }
     }
 
@@ -117,19 +125,30 @@ public final class Reprocess {
     }
 
     /**
-     * The ids of the converted events whose change the table's raw zone already holds: the
-     * change log keys a change by the table's key and its position.
+     * What the raw zones tell of the converted events, by id.
+     *
+     * @param alreadyThere events whose change the raw zone holds (keyed by the table's key and the position)
+     * @param superseded events whose key the raw zone shows changed at a later position
      */
-    private static Set<String> inRawZone(PipelineJob job, Map<String, ChangeRecord> converted, LakeStorage storage) throws Exception {
-        Set<String> found = new HashSet<>();
+    private record RawZoneLook(Set<String> alreadyThere, Set<String> superseded) {}
+
+    /**
+     * Reads each table's raw zone from the earliest position among its events on. A table
+     * without a raw zone tells nothing: its events are written to the processed table as they are.
+     */
+    private static RawZoneLook lookInRawZone(PipelineJob job, Map<String, ChangeRecord> converted, LakeStorage storage)
+            throws Exception {
+        RawZoneLook look = new RawZoneLook(new HashSet<>(), new HashSet<>());
         for (LakeTable table : job.tables()) {
-            Map<List<Object>, String> byKey = new LinkedHashMap<>();
+            LakeSchema schema = table.schema();
+            // The table's key, then the position: the raw zone's key.
+            Map<List<Object>, String> byChange = new LinkedHashMap<>();
             converted.forEach((id, change) -> {
-                if (change.table().equals(table.schema().table())) {
-                    byKey.put(changeKey(table.schema(), change.row()), id);
+                if (change.table().equals(schema.table())) {
+                    byChange.put(changeKey(schema, change.row()), id);
                 }
             });
-            if (byKey.isEmpty() || !table.rawZone()
+            if (byChange.isEmpty() || !table.rawZone()
                     || LakeCatalog.writeCommits(table.path(LakeZone.RAW), storage).isEmpty()) {
                 continue;
             }
@@ -138,26 +157,35 @@ public final class Reprocess {
             env.setParallelism(1);
             StreamTableEnvironment tables = StreamTableEnvironment.create(env);
             LakeCatalog.register(tables, "changes", table.path(LakeZone.RAW), storage);
-            LakeSchema schema = table.schema();
-            String positions = byKey.keySet().stream().map(k -> String.valueOf(k.get(k.size() - 1)))
-                    .distinct().collect(Collectors.joining(", "));
+            Map<List<Object>, Map<Long, String>> byKey = new HashMap<>();
+            byChange.forEach((change, id) -> byKey.computeIfAbsent(change.subList(0, change.size() - 1), k -> new HashMap<>())
+                    .put((Long) change.get(change.size() - 1), id));
+            long earliest = byChange.keySet().stream().mapToLong(k -> (Long) k.get(k.size() - 1)).min().orElseThrow();
             List<String> keyColumns = new ArrayList<>(schema.primaryKey());
             keyColumns.add(LakeSchema.SEQ);
             RowType keyType = RowType.of(false,
                     keyColumns.stream().map(schema::columnType).toArray(LogicalType[]::new),
                     keyColumns.toArray(String[]::new));
             String columns = keyColumns.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
+            // A BIGINT literal: Hudi's filter push-down casts the literal to the column's Java type.
             try (CloseableIterator<RowData> rows = select(tables, "SELECT " + columns + " FROM changes WHERE `"
-                    + LakeSchema.SEQ + "` IN (" + positions + ")", keyType)) {
+                    + LakeSchema.SEQ + "` >= CAST(" + earliest + " AS BIGINT)", keyType)) {
                 while (rows.hasNext()) {
-                    String id = byKey.get(keyOf(keyType, rows.next()));
+                    List<Object> change = keyOf(keyType, rows.next());
+                    String id = byChange.get(change);
                     if (id != null) {
-                        found.add(id);
+                        look.alreadyThere().add(id);
                     }
+                    long position = (Long) change.get(change.size() - 1);
+                    byKey.getOrDefault(change.subList(0, change.size() - 1), Map.of()).forEach((eventPosition, eventId) -> {
+                        if (eventPosition < position) {
+                            look.superseded().add(eventId);
+                        }
+                    });
                 }
             }
         }
-        return found;
+        return look;
     }
 
     private static CloseableIterator<RowData> select(StreamTableEnvironment tables, String sql, RowType rowType) throws Exception {
