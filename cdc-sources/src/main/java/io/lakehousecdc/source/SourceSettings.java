@@ -10,9 +10,19 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /** What every database source has: where it is, who connects, its time zone; validated once. */
 public final class SourceSettings implements Serializable {
+
+    /**
+     * Debezium settings that change which columns a change carries or how their values are
+     * encoded, which the pipeline's type mapping and schema-change detection rely on.
+     */
+    private static final Set<String> FIXED_DEBEZIUM_KEYS = Set.of("column.include.list", "column.exclude.list",
+            "column.whitelist", "column.blacklist", "decimal.handling.mode", "bigint.unsigned.handling.mode",
+            "time.precision.mode", "enable.time.adjuster", "binary.handling.mode");
+
     private static final long serialVersionUID = 1L;
 
     private final String id;
@@ -45,10 +55,17 @@ public final class SourceSettings implements Serializable {
         this.debezium = new Properties();
         for (Map.Entry<String, String> e : conf.toMap().entrySet()) {
             if (e.getKey().startsWith(SourceOptions.DEBEZIUM_PREFIX)) {
-                debezium.setProperty(e.getKey().substring(SourceOptions.DEBEZIUM_PREFIX.length()), e.getValue());
+                String key = e.getKey().substring(SourceOptions.DEBEZIUM_PREFIX.length());
+                if (FIXED_DEBEZIUM_KEYS.contains(key)) {
+                    throw new SetupException("Source " + id + ": " + e.getKey() + " is not supported: the lake takes each table's"
+                            + " columns and their types from the database, and changes that differ read as changed columns;"
+                            + " remove it, and leave columns out downstream (a warehouse model) instead");
+                }
+                debezium.setProperty(key, e.getValue());
             }
         }
     }
+
 
     /** The source's {@code server-time-zone}, validated. */
     public static ZoneId serverTimeZone(Configuration conf, String sourceId) {
