@@ -108,7 +108,7 @@ public final class UnfinishedClusterings {
         if (!unfinished.isEmpty()) {
             throw new SetupException("Lake table " + name + " has a clustering that a stopped job left unfinished ("
                     + unfinished.get(0).getPath() + " is empty), which would read every row it rewrote twice: start the job"
-                    + " again, which runs it again, or delete that file");
+                    + " again (lakehouse run --from-savepoint latest), which runs the clustering again");
         }
     }
 
