@@ -11,6 +11,7 @@ import io.lakehousecdc.core.SetupException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.types.Row;
+import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,13 @@ class SchemaChangesITCase {
                 return lake(config, sql).size() == rows;
             } catch (ValidationException columnNotInTheLakeYet) {
                 return false;
+            } catch (RuntimeException e) {
+                // Hudi 0.14 reads a table with the schema of its newest commit; right after a type
+                // widening that commit once still named the old type (a compaction), until the next one.
+                if (ExceptionUtils.findThrowable(e, ClassCastException.class).isPresent()) {
+                    return false;
+                }
+                throw e;
             }
         }, () -> sql + " did not return " + rows + " rows; the lake: " + lake(config, "SELECT * FROM %s") + ", job "
                 + pipeline.current().status());
