@@ -114,6 +114,9 @@ class RawZoneKeepsEveryChangeITCase {
                 .containsExactly("r|citra|0", "d|citra|0", "c|citra lagi|7");
         assertThat(rows("SELECT visits FROM " + lake("patients") + "_raw WHERE id = 1 ORDER BY _cdc_seq"))
                 .containsExactly("0", "1", "2", "3");
+        assertThat(rows("SELECT COUNT(*) FROM " + lake("patients") + "_raw WHERE _cdc_seq > 0"))
+                .as("a BIGINT column compared with an INT literal").isEqualTo(rows("SELECT COUNT(*) FROM " + lake("patients")
+                        + "_raw WHERE _cdc_seq > CAST(0 AS BIGINT)")).isNotEqualTo(List.of("0"));
         assertThat(rows("SELECT COUNT(DISTINCT _cdc_seq) FROM " + lake("patients") + "_raw WHERE _cdc_op <> 'r'"))
                 .as("one row per change").containsExactly(String.valueOf(ops.stream()
                         .filter(o -> !o.startsWith("r")).mapToInt(o -> Integer.parseInt(o.split("\\|")[1])).sum()));
