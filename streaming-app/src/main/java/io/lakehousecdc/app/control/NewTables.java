@@ -3,7 +3,9 @@ package io.lakehousecdc.app.control;
 import io.lakehousecdc.core.SetupException;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Tables created at a source after a whole-database onboarding that the onboarding's rule
@@ -34,11 +36,12 @@ public final class NewTables {
      */
     public static NewTables look(ControlPlane control) {
         List<Found> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         List<String> problems = new ArrayList<>();
         for (OnboardingRule rule : control.onboardingRules()) {
             try {
                 control.notOnboarded(rule).stream()
-                        .filter(table -> found.stream().noneMatch(f -> f.rule().source().equals(rule.source()) && f.table().equals(table)))
+                        .filter(table -> seen.add(rule.source() + " " + table))
                         .forEach(table -> found.add(new Found(table, rule)));
             } catch (SetupException e) {
                 problems.add("cannot look for new tables of " + rule.source() + " " + rule.database() + ": " + e.getMessage());

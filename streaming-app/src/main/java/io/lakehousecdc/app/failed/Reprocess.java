@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Runs stored failed events through the current configuration's conversion again and writes
@@ -141,14 +142,18 @@ public final class Reprocess {
         RawZoneLook look = new RawZoneLook(new HashSet<>(), new HashSet<>());
         for (LakeTable table : job.tables()) {
             LakeSchema schema = table.schema();
-            // The table's key, then the position: the raw zone's key.
-            Map<List<Object>, String> byChange = new LinkedHashMap<>();
+            List<String> names = schema.rowType().getFieldNames();
+            int[] keyFields = schema.primaryKey().stream().mapToInt(names::indexOf).toArray();
+            int seqField = names.indexOf(LakeSchema.SEQ);
+            // The table's key, then each event's position: the raw zone keys a change by both.
+            Map<List<Object>, Map<Long, String>> byKey = new HashMap<>();
             converted.forEach((id, change) -> {
                 if (change.table().equals(schema.table())) {
-                    byChange.put(changeKey(schema, change.row()), id);
+                    byKey.computeIfAbsent(valuesAt(schema.rowType(), keyFields, change.row()), k -> new HashMap<>())
+                            .put(change.row().getLong(seqField), id);
                 }
             });
-            if (byChange.isEmpty() || !table.rawZone()
+            if (byKey.isEmpty() || !table.rawZone()
                     || LakeCatalog.writeCommits(table.path(LakeZone.RAW), storage).isEmpty()) {
                 continue;
             }
@@ -157,28 +162,25 @@ public final class Reprocess {
             env.setParallelism(1);
             StreamTableEnvironment tables = StreamTableEnvironment.create(env);
             LakeCatalog.register(tables, "changes", table.path(LakeZone.RAW), storage);
-            Map<List<Object>, Map<Long, String>> byKey = new HashMap<>();
-            byChange.forEach((change, id) -> byKey.computeIfAbsent(change.subList(0, change.size() - 1), k -> new HashMap<>())
-                    .put((Long) change.get(change.size() - 1), id));
-            long earliest = byChange.keySet().stream().mapToLong(k -> (Long) k.get(k.size() - 1)).min().orElseThrow();
+            long earliest = byKey.values().stream().flatMap(events -> events.keySet().stream()).mapToLong(Long::longValue)
+                    .min().orElseThrow();
             List<String> keyColumns = new ArrayList<>(schema.primaryKey());
             keyColumns.add(LakeSchema.SEQ);
             RowType keyType = RowType.of(false,
                     keyColumns.stream().map(schema::columnType).toArray(LogicalType[]::new),
                     keyColumns.toArray(String[]::new));
+            int[] readKey = IntStream.range(0, keyFields.length).toArray();
             String columns = keyColumns.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
             // A BIGINT literal: Hudi's filter push-down casts the literal to the column's Java type.
             try (CloseableIterator<RowData> rows = select(tables, "SELECT " + columns + " FROM changes WHERE `"
                     + LakeSchema.SEQ + "` >= CAST(" + earliest + " AS BIGINT)", keyType)) {
                 while (rows.hasNext()) {
-                    List<Object> change = keyOf(keyType, rows.next());
-                    String id = byChange.get(change);
-                    if (id != null) {
-                        look.alreadyThere().add(id);
-                    }
-                    long position = (Long) change.get(change.size() - 1);
-                    byKey.getOrDefault(change.subList(0, change.size() - 1), Map.of()).forEach((eventPosition, eventId) -> {
-                        if (eventPosition < position) {
+                    RowData row = rows.next();
+                    long position = row.getLong(keyFields.length);
+                    byKey.getOrDefault(valuesAt(keyType, readKey, row), Map.of()).forEach((eventPosition, eventId) -> {
+                        if (eventPosition == position) {
+                            look.alreadyThere().add(eventId);
+                        } else if (eventPosition < position) {
                             look.superseded().add(eventId);
                         }
                     });
@@ -194,24 +196,12 @@ public final class Reprocess {
         return rows.executeAndCollect();
     }
 
-    /** The key columns and position of a row of {@code keyType}, as {@link #changeKey} gives them. */
-    private static List<Object> keyOf(RowType keyType, RowData row) {
-        List<Object> key = new ArrayList<>();
-        for (int i = 0; i < keyType.getFieldCount(); i++) {
-            key.add(RowData.createFieldGetter(keyType.getTypeAt(i), i).getFieldOrNull(row));
+    /** The values of {@code fields} of {@code row}, in internal form, comparable across row implementations. */
+    private static List<Object> valuesAt(RowType type, int[] fields, RowData row) {
+        List<Object> values = new ArrayList<>(fields.length);
+        for (int field : fields) {
+            values.add(RowData.createFieldGetter(type.getTypeAt(field), field).getFieldOrNull(row));
         }
-        return key;
-    }
-
-    /** A change's key columns and its position, in internal form, comparable across row implementations. */
-    private static List<Object> changeKey(LakeSchema schema, RowData row) {
-        List<Object> key = new ArrayList<>();
-        List<String> names = schema.rowType().getFieldNames();
-        for (String column : schema.primaryKey()) {
-            int index = names.indexOf(column);
-            key.add(RowData.createFieldGetter(schema.rowType().getTypeAt(index), index).getFieldOrNull(row));
-        }
-        key.add(row.getLong(names.indexOf(LakeSchema.SEQ)));
-        return key;
+        return values;
     }
 }
