@@ -26,8 +26,9 @@ import java.util.concurrent.TimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two jobs capture one MySQL table at the same time, one into a MERGE_ON_READ lake, the other
- * into a COPY_ON_WRITE lake, while inserts, updates (of the key too), deletes and
+ * Two jobs capture one MySQL table at the same time, one into a MERGE_ON_READ lake found through
+ * a bucket index, the other into a COPY_ON_WRITE lake found through the job-state index (the
+ * other tests write with the default, bloom), while inserts, updates (of the key too), deletes and
  * delete-then-reinserts stream in batches: both lake tables end row for row identical, source
  * columns, {@code _cdc_op} and {@code _cdc_seq} included, and equal to the source. The MOR
  * table compacts along the way, so its rows come from base files and logs alike.
@@ -48,11 +49,11 @@ class CopyOnWriteAndMergeOnReadHoldIdenticalDataITCase {
         mysql = LocalMySql.createDatabase("it_same");
         mysql.execute("CREATE TABLE visits (id INT PRIMARY KEY, patient VARCHAR(40) NOT NULL, fee DECIMAL(12,2) NULL,"
                 + " seen_at DATETIME(3) NULL, note TEXT NULL)");
-        mor = config("MERGE_ON_READ", 5611);
-        cow = config("COPY_ON_WRITE", 5612);
+        mor = config("MERGE_ON_READ", "bucket", 5611);
+        cow = config("COPY_ON_WRITE", "state", 5612);
     }
 
-    private static LakehouseConfig config(String type, int serverId) throws Exception {
+    private static LakehouseConfig config(String type, String index, int serverId) throws Exception {
         Path file = dir.resolve(type + ".yaml");
         Files.writeString(file, """
                 pipeline:
@@ -68,9 +69,10 @@ class CopyOnWriteAndMergeOnReadHoldIdenticalDataITCase {
                   - source: clinic
                     table: %s.visits
                     type: %s
+                    index-type: %s
                 """.formatted(type.toLowerCase(),
                 LocalMySql.sourceYaml("clinic", dir.resolve("cdc-password")), serverId, dir.resolve(type + "-lake"),
-                mysql.database, type));
+                mysql.database, type, index));
         return LakehouseConfig.load(file, List.of());
     }
 

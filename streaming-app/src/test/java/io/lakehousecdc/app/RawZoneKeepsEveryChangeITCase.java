@@ -1,15 +1,16 @@
 package io.lakehousecdc.app;
 
-import io.lakehousecdc.app.backfill.Backfill;
 import io.lakehousecdc.app.config.LakeLayout;
 import io.lakehousecdc.app.config.LakehouseConfig;
 import io.lakehousecdc.app.job.EmbeddedPipeline;
 import io.lakehousecdc.app.job.PipelineJob;
 import io.lakehousecdc.app.query.LakeQuery;
 import io.lakehousecdc.core.LakeZone;
-import io.lakehousecdc.lake.LakeTable;
+import io.lakehousecdc.lake.LakeCatalog;
+import io.lakehousecdc.lake.LakeStorage;
 
 import org.apache.flink.types.Row;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import java.nio.file.attribute.FileTime;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +35,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The raw zone holds exactly one row per source change, deletes included, in source order per
- * key; a table with the raw zone off gets none; and a backfill from the change log rebuilds the
- * processed table exactly as the streaming job wrote it.
+ * key, partitioned by WIB day; a table with the raw zone off gets none; and {@code lakehouse
+ * backfill} rebuilds the processed table from the change log exactly as the streaming job wrote
+ * it, whole or from an instant.
  */
 class RawZoneKeepsEveryChangeITCase {
 
+    private static final ZoneId WIB = ZoneId.of("Asia/Jakarta");
     private static final String ALL_COLUMNS = "id, patient, visits, _cdc_op, _cdc_ts, _cdc_seq, _cdc_source, _ingested_at";
 
     @TempDir
@@ -44,6 +49,7 @@ class RawZoneKeepsEveryChangeITCase {
 
     private static LocalMySql mysql;
     private static LakehouseConfig config;
+    private static Path configFile;
 
     @BeforeAll
     static void createSource() throws Exception {
@@ -52,8 +58,8 @@ class RawZoneKeepsEveryChangeITCase {
                 "CREATE TABLE doctors (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL)",
                 "INSERT INTO patients VALUES (1, 'ani', 0), (2, 'budi', 0), (3, 'citra', 0)",
                 "INSERT INTO doctors VALUES (1, 'dr. dewi')");
-        Path file = dir.resolve("lakehouse.yaml");
-        Files.writeString(file, """
+        configFile = dir.resolve("lakehouse.yaml");
+        Files.writeString(configFile, """
                 pipeline:
                   name: raw-zone
                   checkpoint-interval: 1s
@@ -71,7 +77,7 @@ class RawZoneKeepsEveryChangeITCase {
                     raw-zone: false
                 """.formatted(LocalMySql.sourceYaml("clinic", dir.resolve("cdc-password")), dir.resolve("lake"),
                 mysql.database, mysql.database));
-        config = LakehouseConfig.load(file, List.of());
+        config = LakehouseConfig.load(configFile, List.of());
     }
 
     @AfterAll
@@ -83,6 +89,7 @@ class RawZoneKeepsEveryChangeITCase {
 
     @Test
     void everyChangeIsKeptOnceAndABackfillRebuildsTheProcessedTable() throws Exception {
+        LocalDate startDay = LocalDate.now(WIB);
         Map<String, Integer> expected = new TreeMap<>(Map.of("r", 3));
         try (EmbeddedPipeline job = EmbeddedPipeline.start(PipelineJob.prepare(config), null, false)) {
             awaitRows("SELECT COUNT(*) FROM " + lake("patients") + "_raw", "3");
@@ -125,6 +132,14 @@ class RawZoneKeepsEveryChangeITCase {
             assertThat(files.map(Path::toString)).as("tables with raw-zone: false keep no change log")
                     .anyMatch(p -> p.endsWith("patients")).noneMatch(p -> p.endsWith("doctors"));
         }
+        try (var partitions = Files.list(rawRoot.resolve("clinic").resolve(mysql.database).resolve("patients"))) {
+            assertThat(partitions.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("_cdc_day="))
+                    .map(n -> n.substring("_cdc_day=".length())).sorted().toList())
+                    .as("one partition per WIB day of the changes' commit times")
+                    .isEqualTo(rows("SELECT DISTINCT CAST(_cdc_ts AS DATE) FROM " + lake("patients") + "_raw ORDER BY 1"));
+        }
+        assertThat(rows("SELECT DISTINCT CAST(_cdc_ts AS DATE) FROM " + lake("patients") + "_raw WHERE _cdc_op <> 'r'"))
+                .as("changes made now, on the WIB calendar").isSubsetOf(startDay.toString(), LocalDate.now(WIB).toString());
 
         // A clustering whose commit a cancelled job left empty would read every row it rewrote
         // twice: reads refuse the table until the next start has run the clustering again.
@@ -149,14 +164,34 @@ class RawZoneKeepsEveryChangeITCase {
 
         List<String> streamed = rows("SELECT " + ALL_COLUMNS + " FROM " + lake("patients") + " ORDER BY id");
         assertThat(streamed).hasSize(4);
-        LakeTable patients = PipelineJob.prepare(config).tables().stream()
-                .filter(t -> t.name().equals(lake("patients"))).findFirst().orElseThrow();
-        Backfill.Outcome outcome = new Backfill(patients, config.global()).run(null);
+        String rawPath = LakeLayout.rawTables(config, config.tables()).get(lake("patients") + "_raw");
+        List<LakeCatalog.Commit> rawCommits = LakeCatalog.writeCommits(rawPath, LakeStorage.from(config.global())).stream()
+                .filter(c -> c.changes() > 0).toList();
+        Path processed = Path.of(java.net.URI.create(LakeLayout.processedTables(config).get(lake("patients"))));
 
-        assertThat(outcome.rowsWritten()).isEqualTo(4);
-        assertThat(Path.of(java.net.URI.create(outcome.replacedTableKeptAt()))).isDirectory();
+        String rebuilt = backfill();
+        assertThat(rebuilt).startsWith("backfill: wrote 4 rows of " + lake("patients") + " from its raw zone");
+        assertThat(Path.of(java.net.URI.create(rebuilt.substring(rebuilt.indexOf(" kept at ") + 9).strip()))).isDirectory();
         assertThat(rows("SELECT " + ALL_COLUMNS + " FROM " + lake("patients") + " ORDER BY id"))
                 .as("the rebuilt table, metadata columns included").isEqualTo(streamed);
+
+        // From an instant, only the changes committed since then are applied: the newest commit
+        // with changes holds the last update of key 2 alone.
+        FileUtils.deleteDirectory(processed.toFile());
+        assertThat(backfill("--from", rawCommits.get(rawCommits.size() - 1).instant())).startsWith("backfill: wrote 1 rows");
+        assertThat(rows("SELECT " + ALL_COLUMNS + " FROM " + lake("patients") + " ORDER BY id"))
+                .containsExactly(streamed.get(1));
+        backfill("--from", rawCommits.get(0).instant());
+        assertThat(rows("SELECT " + ALL_COLUMNS + " FROM " + lake("patients") + " ORDER BY id"))
+                .as("every change applied again from the first commit").isEqualTo(streamed);
+        assertThat(CliRun.of("backfill", "--config", configFile.toString(), "--table", lake("patients"), "--from", "yesterday").err())
+                .contains("--from 'yesterday' is not an instant");
+    }
+
+    private static String backfill(String... from) {
+        List<String> args = new ArrayList<>(List.of("backfill", "--config", configFile.toString(), "--table", lake("patients")));
+        args.addAll(List.of(from));
+        return CliRun.of(args.toArray(String[]::new)).succeeded();
     }
 
     private static int update(String sql) throws Exception {

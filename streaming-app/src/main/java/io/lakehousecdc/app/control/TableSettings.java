@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * @param keyColumns the key override for a table whose key is not its primary key; empty to use the primary key
  * @param indexType Hudi's index: {@code state} (Flink state), {@code bucket} or {@code bloom}
  * @param orderingColumn a column that orders changes of a key instead of the source position, or null
- * @param retention how long the lake keeps superseded versions, as a duration ({@code 30d}), or null for no limit
+ * @param retention how long the lake keeps superseded versions, as a duration ({@code 30d}), or null for {@code lake.retention}
  * @param rawZone whether the append-only change log is kept besides the processed table
  * @param updatedAt when the control plane last changed the entry; null before it is stored
  */
