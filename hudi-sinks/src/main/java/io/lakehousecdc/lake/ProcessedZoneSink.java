@@ -163,7 +163,8 @@ public final class ProcessedZoneSink {
         options.put("write.tasks", String.valueOf(parallelism));
         options.put("write.bucket_assign.tasks", String.valueOf(parallelism));
         options.put("compaction.tasks", "1");
-        options.putAll(TableMaintenance.of(lakeConf, table.type(), table.retention()).hudiOptions(TableMaintenance.Writes.UPSERT));
+        options.putAll(TableMaintenance.of(lakeConf, table.type(), table.retention()).withTableOptions(table.hudiOptions())
+                .hudiOptions(TableMaintenance.Writes.UPSERT));
         options.putAll(table.index().hudiOptions(lakeConf.get(LakeOptions.BUCKET_COUNT)));
         options.putAll(LakeStorage.from(lakeConf).hudiOptions());
         int mergeMb = Math.max(16, bufferMb / 4);

@@ -85,6 +85,42 @@ public final class TableMaintenance {
         return new TableMaintenance(type, retention, checkpointInterval, deltaCommits, compactionInterval);
     }
 
+    /**
+     * This maintenance with a table's own compaction triggers, given among its {@code hudi.*}
+     * options, in place of the lake's: a table that compacts more often has more compactions
+     * among the commits of its retention, and the cleaner must keep them too.
+     *
+     * @param tableHudiOptions the table's Hudi options, without the {@code hudi.} prefix
+     * @throws SetupException naming the option when its value is not a positive whole number
+     */
+    public TableMaintenance withTableOptions(Map<String, String> tableHudiOptions) {
+        long deltaCommits = positive(tableHudiOptions, compactionDeltaCommits, "compaction.delta_commits",
+                "hoodie.compact.inline.max.delta.commits");
+        long deltaSeconds = positive(tableHudiOptions, compactionInterval.getSeconds(), "compaction.delta_seconds",
+                "hoodie.compact.inline.max.delta.seconds");
+        return new TableMaintenance(type, retention, checkpointInterval, (int) Math.min(Integer.MAX_VALUE, deltaCommits),
+                Duration.ofSeconds(deltaSeconds));
+    }
+
+    private static long positive(Map<String, String> options, long otherwise, String... keys) {
+        for (String key : keys) {
+            String value = options.get(key);
+            if (value == null) {
+                continue;
+            }
+            try {
+                long parsed = Long.parseLong(value.strip());
+                if (parsed >= 1) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the key to fix
+            }
+            throw new SetupException("hudi." + key + " is '" + value + "': give a whole number of 1 or more");
+        }
+        return otherwise;
+    }
+
     /** Write commits (delta commits of MERGE_ON_READ tables) that can complete within the retention. */
     int writeCommitsWithinRetention() {
         return (int) Math.min(Integer.MAX_VALUE / 4, ceilDiv(retention.toMillis(), checkpointInterval.toMillis()));

@@ -88,6 +88,24 @@ class TableMaintenanceTest {
     }
 
     @Test
+    void aTableThatCompactsMoreOftenThanTheLakeKeepsItsExtraCompactions() {
+        TableMaintenance lake = TableMaintenance.of(conf("pipeline.checkpoint-interval", "1min"),
+                LakeOptions.TableType.MERGE_ON_READ, null);
+        int writes = lake.writeCommitsWithinRetention() + 1;
+        assertThat(lake.retainedCommits()).isEqualTo(writes + (writes + 4) / 5 + 24);
+
+        TableMaintenance everyCommit = lake.withTableOptions(Map.of("compaction.delta_commits", "1"));
+        assertThat(everyCommit.retainedCommits()).isEqualTo(2 * writes);
+        assertThat(everyCommit.hudiOptions(TableMaintenance.Writes.UPSERT)).containsEntry("compaction.delta_commits", "1")
+                .containsEntry("clean.retain_commits", String.valueOf(2 * writes));
+        assertThat(lake.withTableOptions(Map.of("hoodie.compact.inline.max.delta.seconds", "60")).retainedCommits())
+                .as("a compaction a minute, by Hudi's own key").isEqualTo(writes + Math.min(writes, (writes + 4) / 5 + 1440));
+        assertThat(lake.withTableOptions(Map.of("write.tasks", "4")).retainedCommits()).isEqualTo(lake.retainedCommits());
+        assertThatThrownBy(() -> lake.withTableOptions(Map.of("compaction.delta_commits", "often")))
+                .isInstanceOf(SetupException.class).hasMessage("hudi.compaction.delta_commits is 'often': give a whole number of 1 or more");
+    }
+
+    @Test
     void settingsOutOfRangeAreRefusedWithTheKeyToFix() {
         assertThatThrownBy(() -> TableMaintenance.of(conf(), LakeOptions.TableType.MERGE_ON_READ, Duration.ZERO))
                 .isInstanceOf(SetupException.class).hasMessageContaining("retention is 0 ms").hasMessageContaining("24h");
