@@ -86,37 +86,41 @@ public final class TableMaintenance {
     }
 
     /**
-     * This maintenance with a table's own compaction triggers, given among its {@code hudi.*}
-     * options, in place of the lake's: a table that compacts more often has more compactions
-     * among the commits of its retention, and the cleaner must keep them too.
+     * This maintenance with a MERGE_ON_READ table's own compaction triggers, given among its
+     * {@code hudi.*} options, in place of the lake's: a table that compacts more often has more
+     * compactions among the commits of its retention, and the cleaner must keep them too.
+     * Hudi's own key wins over the Flink one when both are given, as it does in Hudi's writer.
      *
      * @param tableHudiOptions the table's Hudi options, without the {@code hudi.} prefix
-     * @throws SetupException naming the option when its value is not a positive whole number
+     * @throws SetupException naming the option when its value is not a whole number from 1 up
      */
     public TableMaintenance withTableOptions(Map<String, String> tableHudiOptions) {
-        long deltaCommits = positive(tableHudiOptions, compactionDeltaCommits, "compaction.delta_commits",
-                "hoodie.compact.inline.max.delta.commits");
-        long deltaSeconds = positive(tableHudiOptions, compactionInterval.getSeconds(), "compaction.delta_seconds",
-                "hoodie.compact.inline.max.delta.seconds");
-        return new TableMaintenance(type, retention, checkpointInterval, (int) Math.min(Integer.MAX_VALUE, deltaCommits),
-                Duration.ofSeconds(deltaSeconds));
+        if (type != LakeOptions.TableType.MERGE_ON_READ) {
+            return this;
+        }
+        int deltaCommits = trigger(tableHudiOptions, compactionDeltaCommits,
+                "hoodie.compact.inline.max.delta.commits", "compaction.delta_commits");
+        int deltaSeconds = trigger(tableHudiOptions, (int) Math.min(Integer.MAX_VALUE, compactionInterval.getSeconds()),
+                "hoodie.compact.inline.max.delta.seconds", "compaction.delta_seconds");
+        return new TableMaintenance(type, retention, checkpointInterval, deltaCommits, Duration.ofSeconds(deltaSeconds));
     }
 
-    private static long positive(Map<String, String> options, long otherwise, String... keys) {
+    /** The value of the first of {@code keys} given, or {@code otherwise}. */
+    private static int trigger(Map<String, String> options, int otherwise, String... keys) {
         for (String key : keys) {
             String value = options.get(key);
             if (value == null) {
                 continue;
             }
             try {
-                long parsed = Long.parseLong(value.strip());
+                int parsed = Integer.parseInt(value);
                 if (parsed >= 1) {
                     return parsed;
                 }
             } catch (NumberFormatException e) {
                 // reported below with the key to fix
             }
-            throw new SetupException("hudi." + key + " is '" + value + "': give a whole number of 1 or more");
+            throw new SetupException("hudi." + key + " is '" + value + "': give a whole number from 1 to " + Integer.MAX_VALUE);
         }
         return otherwise;
     }

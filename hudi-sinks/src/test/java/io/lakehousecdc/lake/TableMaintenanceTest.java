@@ -98,11 +98,22 @@ class TableMaintenanceTest {
         assertThat(everyCommit.retainedCommits()).isEqualTo(2 * writes);
         assertThat(everyCommit.hudiOptions(TableMaintenance.Writes.UPSERT)).containsEntry("compaction.delta_commits", "1")
                 .containsEntry("clean.retain_commits", String.valueOf(2 * writes));
-        assertThat(lake.withTableOptions(Map.of("hoodie.compact.inline.max.delta.seconds", "60")).retainedCommits())
-                .as("a compaction a minute, by Hudi's own key").isEqualTo(writes + Math.min(writes, (writes + 4) / 5 + 1440));
+        assertThat(lake.withTableOptions(Map.of("hoodie.compact.inline.max.delta.commits", "2")).retainedCommits())
+                .as("Hudi's own key").isEqualTo(writes + (writes + 1) / 2 + 24);
+        assertThat(lake.withTableOptions(Map.of("compaction.delta_commits", "5", "hoodie.compact.inline.max.delta.commits", "1"))
+                .retainedCommits()).as("Hudi's own key wins, as in its writer").isEqualTo(2 * writes);
+        TableMaintenance halfHourly = lake.withTableOptions(Map.of("hoodie.compact.inline.max.delta.seconds", "1800"));
+        assertThat(halfHourly.retainedCommits()).isEqualTo(writes + (writes + 4) / 5 + 48);
+        assertThat(halfHourly.hudiOptions(TableMaintenance.Writes.UPSERT)).containsEntry("compaction.delta_seconds", "1800");
         assertThat(lake.withTableOptions(Map.of("write.tasks", "4")).retainedCommits()).isEqualTo(lake.retainedCommits());
+
         assertThatThrownBy(() -> lake.withTableOptions(Map.of("compaction.delta_commits", "often")))
-                .isInstanceOf(SetupException.class).hasMessage("hudi.compaction.delta_commits is 'often': give a whole number of 1 or more");
+                .isInstanceOf(SetupException.class)
+                .hasMessage("hudi.compaction.delta_commits is 'often': give a whole number from 1 to 2147483647");
+        assertThatThrownBy(() -> lake.withTableOptions(Map.of("compaction.delta_seconds", "3000000000")))
+                .isInstanceOf(SetupException.class).hasMessageStartingWith("hudi.compaction.delta_seconds is '3000000000'");
+        TableMaintenance cow = TableMaintenance.of(conf(), LakeOptions.TableType.COPY_ON_WRITE, null);
+        assertThat(cow.withTableOptions(Map.of("compaction.delta_commits", "often"))).as("ignored, as by Hudi").isSameAs(cow);
     }
 
     @Test

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two jobs capture one MySQL table at the same time, one into a MERGE_ON_READ lake found through
- * a bucket index, the other into a COPY_ON_WRITE lake found through the job-state index (the
- * other tests write with the default, bloom), while inserts, updates (of the key too), deletes and
+ * a bucket index, the other into a COPY_ON_WRITE lake found through the job-state index, while
+ * inserts, updates (of the key too), deletes and
  * delete-then-reinserts stream in batches: both lake tables end row for row identical, source
  * columns, {@code _cdc_op} and {@code _cdc_seq} included, and equal to the source. The MOR
  * table compacts along the way, so its rows come from base files and logs alike.
@@ -121,6 +121,10 @@ class CopyOnWriteAndMergeOnReadHoldIdenticalDataITCase {
         List<String> cowRows = lakeRows(cow, COLUMNS + ", _cdc_op, _cdc_seq");
         assertThat(morRows).hasSize(sourceRows().size()).isEqualTo(cowRows);
         assertThat(morRows).anyMatch(r -> r.contains("|u|")).anyMatch(r -> r.contains("|c|"));
+        assertThat(fileGroups(mor)).as("file groups named by their bucket").isNotEmpty()
+                .allMatch(id -> id.matches("000\\d{5}-.*"));
+        assertThat(fileGroups(cow)).as("file groups named at random").isNotEmpty()
+                .noneMatch(id -> id.matches("000\\d{5}-.*"));
         Path timeline = Path.of(java.net.URI.create(LakeLayout.processedTables(mor).get(lakeName()))).resolve(".hoodie");
         try (var files = Files.list(timeline)) {
             assertThat(files.map(f -> f.getFileName().toString())).as("completed compactions").anyMatch(f -> f.endsWith(".commit"));
@@ -142,6 +146,16 @@ class CopyOnWriteAndMergeOnReadHoldIdenticalDataITCase {
             Thread.sleep(1000);
         }
         throw new TimeoutException("The lakes did not catch up.\nsource: " + source + "\nMOR:    " + morRows + "\nCOW:    " + cowRows);
+    }
+
+    /** The ids of the file groups of the lake table, read from its base and log file names. */
+    private static List<String> fileGroups(LakehouseConfig config) throws Exception {
+        Path table = Path.of(java.net.URI.create(LakeLayout.processedTables(config).get(lakeName())));
+        try (var files = Files.list(table)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".parquet") || n.matches("\\..*\\.log\\.\\d+_[\\d-]+"))
+                    .map(n -> n.replaceFirst("^\\.", "").split("_")[0]).distinct().toList();
+        }
     }
 
     private static String lakeName() {
