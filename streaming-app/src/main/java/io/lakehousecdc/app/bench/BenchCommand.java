@@ -79,6 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Which pipelines to run, in order (default: ${DEFAULT-VALUE}).")
     List<BenchPipeline> pipelines;
 
+    @Option(names = "--raw-zone", defaultValue = "true", arity = "1", paramLabel = "BOOL",
+            description = {"ours: also append every change to the table's raw-zone change log, as lakehouse run does",
+                    "by default; false leaves ours the same work as plain (default: ${DEFAULT-VALUE})."})
+    boolean rawZone;
+
     @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE", description = "Java heap of each pipeline's JVM (default: ${DEFAULT-VALUE}).")
     String heap;
 
@@ -153,9 +158,10 @@ public final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    private static String describe(BenchPipeline pipeline) {
+    private String describe(BenchPipeline pipeline) {
         return switch (pipeline) {
-            case OURS -> "lakehouse run (binlog to the processed zone, WIB times, failed events kept)";
+            case OURS -> "lakehouse run (binlog to the processed zone" + (rawZone ? " and the raw zone" : "")
+                    + ", WIB times, failed events kept)";
             case PLAIN -> "Flink SQL: mysql-cdc table INSERT INTO a hudi table";
             case CEILING -> "mysql-cdc table into a counting sink";
         };
@@ -179,6 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("parallelism", parallelism);
         settings.put("checkpoint_interval", checkpointInterval);
         settings.put("heap", heap);
+        settings.put("raw_zone", rawZone);
         return settings;
     }
 
@@ -316,8 +323,9 @@ public final class BenchCommand implements Callable<Integer> {
                   - source: bench
                     table: %s.consultations
                     partition-by: started_at
+                    raw-zone: %s
                 """.formatted(TimeUtils.formatWithHighestUnit(interval), parallelism, settings.getProperty("checkpoint-dir"),
-                settings.getProperty("host"), settings.getProperty("port"), home.resolve("lake"), database);
+                settings.getProperty("host"), settings.getProperty("port"), home.resolve("lake"), database, rawZone);
         Path file = home.resolve("lakehouse.yaml");
         Files.writeString(file, config);
         settings.setProperty("config", file.toString());

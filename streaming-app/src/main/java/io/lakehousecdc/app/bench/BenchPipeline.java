@@ -2,7 +2,7 @@ package io.lakehousecdc.app.bench;
 
 /** The pipelines every scenario compares, in the order they run. */
 enum BenchPipeline {
-    /** This project's job: MySQL binlog to the processed zone, times in WIB, failed events kept. */
+    /** This project's job: MySQL binlog to the processed zone (and the raw zone), times in WIB, failed events kept. */
     OURS,
     /** The Flink SQL job a user would write instead: the mysql-cdc table inserted into a Hudi table. */
     PLAIN,
