@@ -298,8 +298,8 @@ public final class DemoCommand implements Callable<Integer> {
         for (int read = 2; read <= 3 && !lake.equals(expected); read++) {
             for (String table : expected.keySet()) {
                 if (!expected.get(table).equals(lake.get(table)) && tables.containsKey(table)) {
-                    System.out.printf("%s: %d lake rows where the source has %d; rows as of its last %d commits: %s%n",
-                            table, lake.get(table), expected.get(table), COMMITS_DESCRIBED,
+                    System.out.printf("%s: %d lake rows where the source has %d; rows as of each of its last commits"
+                            + " (%d at most): %s%n", table, lake.get(table), expected.get(table), COMMITS_DESCRIBED,
                             rowsByCommit(table, tables.get(table), storage));
                 }
             }
