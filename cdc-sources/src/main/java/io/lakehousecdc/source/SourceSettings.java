@@ -66,7 +66,6 @@ public final class SourceSettings implements Serializable {
         }
     }
 
-
     /** The source's {@code server-time-zone}, validated. */
     public static ZoneId serverTimeZone(Configuration conf, String sourceId) {
         String zone = conf.get(SourceOptions.SERVER_TIME_ZONE);

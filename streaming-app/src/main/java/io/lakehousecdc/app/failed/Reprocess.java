@@ -144,12 +144,13 @@ public final class Reprocess {
             LakeSchema schema = table.schema();
             List<String> names = schema.rowType().getFieldNames();
             int[] keyFields = schema.primaryKey().stream().mapToInt(names::indexOf).toArray();
+            RowData.FieldGetter[] changeKey = getters(schema.rowType(), keyFields);
             int seqField = names.indexOf(LakeSchema.SEQ);
             // The table's key, then each event's position: the raw zone keys a change by both.
             Map<List<Object>, Map<Long, String>> byKey = new HashMap<>();
             converted.forEach((id, change) -> {
                 if (change.table().equals(schema.table())) {
-                    byKey.computeIfAbsent(valuesAt(schema.rowType(), keyFields, change.row()), k -> new HashMap<>())
+                    byKey.computeIfAbsent(valuesAt(changeKey, change.row()), k -> new HashMap<>())
                             .put(change.row().getLong(seqField), id);
                 }
             });
@@ -169,7 +170,7 @@ public final class Reprocess {
             RowType keyType = RowType.of(false,
                     keyColumns.stream().map(schema::columnType).toArray(LogicalType[]::new),
                     keyColumns.toArray(String[]::new));
-            int[] readKey = IntStream.range(0, keyFields.length).toArray();
+            RowData.FieldGetter[] readKey = getters(keyType, IntStream.range(0, keyFields.length).toArray());
             String columns = keyColumns.stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "));
             // A BIGINT literal: Hudi's filter push-down casts the literal to the column's Java type.
             try (CloseableIterator<RowData> rows = select(tables, "SELECT " + columns + " FROM changes WHERE `"
@@ -177,7 +178,7 @@ public final class Reprocess {
                 while (rows.hasNext()) {
                     RowData row = rows.next();
                     long position = row.getLong(keyFields.length);
-                    byKey.getOrDefault(valuesAt(keyType, readKey, row), Map.of()).forEach((eventPosition, eventId) -> {
+                    byKey.getOrDefault(valuesAt(readKey, row), Map.of()).forEach((eventPosition, eventId) -> {
                         if (eventPosition == position) {
                             look.alreadyThere().add(eventId);
                         } else if (eventPosition < position) {
@@ -196,11 +197,16 @@ public final class Reprocess {
         return rows.executeAndCollect();
     }
 
-    /** The values of {@code fields} of {@code row}, in internal form, comparable across row implementations. */
-    private static List<Object> valuesAt(RowType type, int[] fields, RowData row) {
-        List<Object> values = new ArrayList<>(fields.length);
-        for (int field : fields) {
-            values.add(RowData.createFieldGetter(type.getTypeAt(field), field).getFieldOrNull(row));
+    private static RowData.FieldGetter[] getters(RowType type, int[] fields) {
+        return IntStream.of(fields).mapToObj(field -> RowData.createFieldGetter(type.getTypeAt(field), field))
+                .toArray(RowData.FieldGetter[]::new);
+    }
+
+    /** The values {@code getters} read from {@code row}, in internal form, comparable across row implementations. */
+    private static List<Object> valuesAt(RowData.FieldGetter[] getters, RowData row) {
+        List<Object> values = new ArrayList<>(getters.length);
+        for (RowData.FieldGetter getter : getters) {
+            values.add(getter.getFieldOrNull(row));
         }
         return values;
     }
