@@ -11,7 +11,7 @@ import io.lakehousecdc.source.ChangeSource;
 import io.lakehousecdc.source.SourceSettings;
 
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
-import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
+import org.apache.flink.cdc.connectors.postgres.source.config.PostgresSourceConfigFactory;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
@@ -80,7 +80,7 @@ public final class PostgresChangeSource implements ChangeSource {
         return env.fromSource(source(), WatermarkStrategy.noWatermarks(), name);
     }
 
-    private PostgresSourceBuilder.PostgresIncrementalSource<ChangeRecord> source() {
+    private ResumeSafePostgresSource<ChangeRecord> source() {
         SourceSettings common = settings.common();
         Properties debezium = common.debeziumProperties(Map.of(
                 "decimal.handling.mode", "precise",
@@ -92,28 +92,27 @@ public final class PostgresChangeSource implements ChangeSource {
                 // The publication is checked (and created when allowed) before the job starts.
                 "publication.autocreate.mode", "disabled"));
         List<CapturedTable> tables = inspection.tables();
-        return PostgresSourceBuilder.PostgresIncrementalSource.<ChangeRecord>builder()
-                .hostname(common.hostname())
+        PostgresSourceConfigFactory config = new PostgresSourceConfigFactory();
+        config.hostname(common.hostname())
                 .port(common.port())
-                .database(settings.database())
-                .schemaList(tables.stream().map(t -> t.id().schema()).distinct().toArray(String[]::new))
                 .tableList(tables.stream().map(t -> t.id().sourceName()).toArray(String[]::new))
                 .username(common.username())
                 .password(common.password())
-                .slotName(settings.slotName())
-                .decodingPluginName("pgoutput")
                 .connectTimeout(common.connectTimeout())
                 .splitSize(common.chunkSize())
-                .heartbeatInterval(settings.heartbeatInterval())
                 .startupOptions(StartupOptions.initial())
                 // A table added to the configuration is snapshotted when the job resumes from a
                 // savepoint, while the others continue from their saved positions.
                 .scanNewlyAddedTableEnabled(true)
                 // As for MySQL: changes made while a chunk is read are replayed after it.
                 .skipSnapshotBackfill(true)
-                .debeziumProperties(debezium)
-                .deserializer(deserializer())
-                .build();
+                .debeziumProperties(debezium);
+        config.database(settings.database());
+        config.schemaList(tables.stream().map(t -> t.id().schema()).distinct().toArray(String[]::new));
+        config.slotName(settings.slotName());
+        config.decodingPluginName("pgoutput");
+        config.heartbeatInterval(settings.heartbeatInterval());
+        return new ResumeSafePostgresSource<>(config, deserializer());
     }
 
     @Override
