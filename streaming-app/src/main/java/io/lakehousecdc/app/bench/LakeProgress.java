@@ -15,6 +15,7 @@ import java.util.Map;
  * which can only make a change look later than it became visible, never earlier.
  */
 final class LakeProgress implements Progress, AutoCloseable {
+    private static final long UNREADABLE_FOR_MS = 30_000;
 
     private final String path;
     private final LakeStorage storage;
@@ -37,9 +38,10 @@ final class LakeProgress implements Progress, AutoCloseable {
     }
 
     private void poll() {
+        long failingSince = 0;
         while (!closed) {
+            long pollStart = System.currentTimeMillis();
             try {
-                long pollStart = System.currentTimeMillis();
                 List<LakeCatalog.Commit> fresh = newCommits();
                 if (!fresh.isEmpty()) {
                     long at = fresh.get(fresh.size() - 1).completedAt().toEpochMilli();
@@ -58,11 +60,23 @@ final class LakeProgress implements Progress, AutoCloseable {
                     lastInstant = fresh.get(fresh.size() - 1).instant();
                 }
                 polledSince = pollStart;
-                Thread.sleep(250);
+                failingSince = 0;
             } catch (InterruptedException e) {
                 return;
             } catch (Exception | LinkageError e) {
-                failure = new IllegalStateException("Cannot follow the lake table at " + path + ": " + e, e);
+                // Hudi creates an instant file and then writes its content, so a read while the
+                // writer schedules a compaction or a clean can meet an empty plan: the next round
+                // reads it whole. A table that stays unreadable ends the benchmark.
+                failingSince = failingSince == 0 ? pollStart : failingSince;
+                if (pollStart - failingSince > UNREADABLE_FOR_MS) {
+                    failure = new IllegalStateException("Cannot follow the lake table at " + path + ": " + e, e);
+                    return;
+                }
+                query = null;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
                 return;
             }
         }
