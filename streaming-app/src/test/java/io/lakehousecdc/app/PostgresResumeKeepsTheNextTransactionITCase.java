@@ -88,20 +88,18 @@ class PostgresResumeKeepsTheNextTransactionITCase {
                 postgres.execute("INSERT INTO orders VALUES (" + (10 + round) + ", 'while stopped " + round + "')");
             }
         }
-        // Nothing read twice either: the change log holds the two snapshot rows and each round's two changes once.
-        String counts = "SELECT COUNT(*), COUNT(DISTINCT %s) FROM " + lakeTable() + "_raw WHERE _cdc_op %s 'r'";
-        String changes = "+I[" + 2 * ROUNDS + ", " + 2 * ROUNDS + "]";
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(PipelineJob.prepare(config), savepoint, false)) {
             awaitLakeEqualsSource();
-            Eventually.until(Duration.ofMinutes(1), () -> changeLog(counts.formatted("_cdc_seq", "<>")).equals(changes),
-                    () -> "The change log holds " + changeLog(counts.formatted("_cdc_seq", "<>")) + ", not " + changes);
+            // The change log commits on the same checkpoints as the table.
             pipeline.awaitCheckpoints(2, Duration.ofMinutes(1));
             pipeline.cancel();
         }
         assertThat(adjacent).as("rounds where the WAL held nothing between the last commit read and the next transaction")
                 .isPositive();
+        // Nothing read twice either: the change log holds the two snapshot rows and each round's two changes once.
+        String counts = "SELECT COUNT(*), COUNT(DISTINCT %s) FROM " + lakeTable() + "_raw WHERE _cdc_op %s 'r'";
         assertThat(changeLog(counts.formatted("id", "="))).isEqualTo("+I[2, 2]");
-        assertThat(changeLog(counts.formatted("_cdc_seq", "<>"))).isEqualTo(changes);
+        assertThat(changeLog(counts.formatted("_cdc_seq", "<>"))).isEqualTo("+I[" + 2 * ROUNDS + ", " + 2 * ROUNDS + "]");
     }
 
     private static String changeLog(String query) throws Exception {

@@ -1,6 +1,7 @@
 package io.lakehousecdc.source.postgres;
 
 import org.apache.flink.cdc.connectors.base.config.SourceConfig;
+import org.apache.flink.cdc.connectors.base.source.meta.offset.OffsetFactory;
 import org.apache.flink.cdc.connectors.base.source.meta.split.SourceRecords;
 import org.apache.flink.cdc.connectors.base.source.meta.split.SourceSplitState;
 import org.apache.flink.cdc.connectors.base.source.metrics.SourceReaderMetrics;
@@ -29,17 +30,19 @@ import java.util.Map;
  * carry the same LSN, so resuming from the commit's position dropped that change as read
  * (FLINK-39265; Debezium fixed its search in a later major version, DBZ-6204). No message has the
  * LSN one byte earlier (WAL records are 8-byte aligned), so the search then finds the first
- * transaction that commits after the saved commit and resumes at its BEGIN. Only heartbeats carry
- * a commit's position; a change keeps its own, and the position Flink CDC confirms to the slot
- * (the offset's {@code lsn}) is left as it is.
+ * transaction that commits after the saved commit and resumes at its BEGIN. A change saves its
+ * own position, and the position Flink CDC confirms to the slot (the offset's {@code lsn}) is left
+ * as it is.
  */
 final class ResumeSafePostgresSource<T> extends PostgresSourceBuilder.PostgresIncrementalSource<T> {
     private static final long serialVersionUID = 1L;
 
-    /** Debezium's offset keys: the LSN of the last message fully read, and of the last commit. */
+    /** Debezium's offset key for the LSN of the last message fully read. */
     static final String PROCESSED_LSN = "lsn_proc";
+    /** Debezium's offset key for the LSN at which the last commit read ends. */
     static final String COMMIT_LSN = "lsn_commit";
 
+    /** Built from the config factory: the builder gives no way to choose the record emitter. */
     ResumeSafePostgresSource(PostgresSourceConfigFactory config, DebeziumDeserializationSchema<T> deserializer) {
         super(config, deserializer, new PostgresOffsetFactory(), new PostgresDialect(config.create(0)));
     }
@@ -47,37 +50,42 @@ final class ResumeSafePostgresSource<T> extends PostgresSourceBuilder.PostgresIn
     @Override
     protected RecordEmitter<SourceRecords, T, SourceSplitState> createRecordEmitter(SourceConfig config,
             SourceReaderMetrics metrics) {
-        return new IncrementalSourceRecordEmitter<>(deserializationSchema, metrics, config.isIncludeSchemaChanges(),
-                offsetFactory) {
-            /** The fully-read LSN of the last change passed on: a heartbeat at it is not after a commit. */
-            private Object lastChange;
+        return new Emitter<>(deserializationSchema, metrics, config.isIncludeSchemaChanges(), offsetFactory);
+    }
 
-            @Override
-            protected void processElement(SourceRecord element, SourceOutput<T> output, SourceSplitState split)
-                    throws Exception {
-                if (SourceRecordUtils.isHeartbeatEvent(element)) {
-                    super.processElement(beforeCommitEnd(element, lastChange), output, split);
-                } else {
-                    lastChange = element.sourceOffset().get(PROCESSED_LSN);
-                    super.processElement(element, output, split);
-                }
+    private static final class Emitter<T> extends IncrementalSourceRecordEmitter<T> {
+
+        Emitter(DebeziumDeserializationSchema<T> deserializer, SourceReaderMetrics metrics, boolean includeSchemaChanges,
+                OffsetFactory offsets) {
+            super(deserializer, metrics, includeSchemaChanges, offsets);
+        }
+
+        @Override
+        protected void processElement(SourceRecord element, SourceOutput<T> output, SourceSplitState split)
+                throws Exception {
+            if (split.isStreamSplitState() && SourceRecordUtils.isHeartbeatEvent(element)) {
+                element = beforeCommitEnd(element, split.asStreamSplitState().getStartingOffset().getOffset());
             }
-        };
+            super.processElement(element, output, split);
+        }
     }
 
     /**
-     * The heartbeat with its fully-read position one byte before the end of the commit it follows;
-     * the heartbeat itself when that position is not a commit's end, or is {@code lastChange}, the
-     * change passed on last (the first change of a transaction that began where a commit ended).
+     * The heartbeat with its fully-read position one byte before the end of the commit it follows.
+     * It is kept as it is when that position is not a commit's end, or when the split already
+     * saves it unmoved: only a change saves that, the first change of a transaction that began
+     * where the last commit ended (or a position restored from a savepoint of an earlier build).
+     *
+     * @param saved the position the stream split saves now
      */
-    static SourceRecord beforeCommitEnd(SourceRecord heartbeat, Object lastChange) {
+    static SourceRecord beforeCommitEnd(SourceRecord heartbeat, Map<String, String> saved) {
         Map<String, ?> offset = heartbeat.sourceOffset();
-        Object processed = offset.get(PROCESSED_LSN);
-        if (!(processed instanceof Long commit) || !processed.equals(offset.get(COMMIT_LSN)) || processed.equals(lastChange)) {
+        if (!(offset.get(PROCESSED_LSN) instanceof Long commitEnd) || !commitEnd.equals(offset.get(COMMIT_LSN))
+                || commitEnd.toString().equals(saved.get(PROCESSED_LSN))) {
             return heartbeat;
         }
         Map<String, Object> moved = new HashMap<>(offset);
-        moved.put(PROCESSED_LSN, commit - 1);
+        moved.put(PROCESSED_LSN, commitEnd - 1);
         return new SourceRecord(heartbeat.sourcePartition(), moved, heartbeat.topic(), heartbeat.kafkaPartition(),
                 heartbeat.keySchema(), heartbeat.key(), heartbeat.valueSchema(), heartbeat.value(), heartbeat.timestamp(),
                 heartbeat.headers());

@@ -22,29 +22,33 @@ class ResumeSafePostgresSourceTest {
         SourceRecord heartbeat = heartbeat(Map.of("lsn", 1_200L, "lsn_proc", 1_200L, "lsn_commit", 1_200L, "txId", 7L));
         assertThat(SourceRecordUtils.isHeartbeatEvent(heartbeat)).isTrue();
 
-        SourceRecord moved = ResumeSafePostgresSource.beforeCommitEnd(heartbeat, 1_000L);
+        SourceRecord moved = ResumeSafePostgresSource.beforeCommitEnd(heartbeat, Map.of("lsn", "1000", "lsn_proc", "1000"));
 
         assertThat(moved.sourceOffset()).isEqualTo(Map.of("lsn", 1_200L, "lsn_proc", 1_199L, "lsn_commit", 1_200L, "txId", 7L));
         assertThat(SourceRecordUtils.isHeartbeatEvent(moved)).isTrue();
         assertThat(moved.sourcePartition()).isEqualTo(heartbeat.sourcePartition());
         assertThat(moved.value()).isSameAs(heartbeat.value());
         assertThat(heartbeat.sourceOffset().get("lsn_proc")).as("the original record is left as it was").isEqualTo(1_200L);
-        assertThat(ResumeSafePostgresSource.beforeCommitEnd(heartbeat, null)).as("nothing passed on since a restore")
-                .isNotSameAs(heartbeat);
+        assertThat(ResumeSafePostgresSource.beforeCommitEnd(heartbeat, Map.of("lsn", "1200", "lsn_proc", "1199")))
+                .as("the next heartbeat while idle").isNotSameAs(heartbeat);
+        assertThat(ResumeSafePostgresSource.beforeCommitEnd(heartbeat, Map.of("lsn", "900")))
+                .as("the first commit after the snapshot").isNotSameAs(heartbeat);
     }
 
     @Test
     void aHeartbeatAtAChangeKeepsItsPosition() {
-        // The first change of a transaction that began where the last commit ended has the commit's LSN.
+        // The first change of a transaction that began where the last commit ended has the commit's LSN,
+        // and the split saves that change's position before the heartbeat comes.
         SourceRecord atAdjacentChange = heartbeat(Map.of("lsn", 1_200L, "lsn_proc", 1_200L, "lsn_commit", 1_200L, "txId", 8L));
         SourceRecord inTransaction = heartbeat(Map.of("lsn", 1_300L, "lsn_proc", 1_300L, "lsn_commit", 1_200L));
         SourceRecord alreadyMoved = heartbeat(Map.of("lsn", 1_200L, "lsn_proc", 1_199L, "lsn_commit", 1_200L));
         SourceRecord fromSnapshot = heartbeat(Map.of("lsn", 1_000L));
 
-        assertThat(ResumeSafePostgresSource.beforeCommitEnd(atAdjacentChange, 1_200L)).isSameAs(atAdjacentChange);
-        assertThat(ResumeSafePostgresSource.beforeCommitEnd(inTransaction, 1_300L)).isSameAs(inTransaction);
-        assertThat(ResumeSafePostgresSource.beforeCommitEnd(alreadyMoved, null)).isSameAs(alreadyMoved);
-        assertThat(ResumeSafePostgresSource.beforeCommitEnd(fromSnapshot, null)).isSameAs(fromSnapshot);
+        Map<String, String> changeAt1200 = Map.of("lsn", "1200", "lsn_proc", "1200", "lsn_commit", "1200", "txId", "8");
+        assertThat(ResumeSafePostgresSource.beforeCommitEnd(atAdjacentChange, changeAt1200)).isSameAs(atAdjacentChange);
+        assertThat(ResumeSafePostgresSource.beforeCommitEnd(inTransaction, Map.of())).isSameAs(inTransaction);
+        assertThat(ResumeSafePostgresSource.beforeCommitEnd(alreadyMoved, Map.of())).isSameAs(alreadyMoved);
+        assertThat(ResumeSafePostgresSource.beforeCommitEnd(fromSnapshot, Map.of())).isSameAs(fromSnapshot);
     }
 
     private static SourceRecord heartbeat(Map<String, Long> offset) {

@@ -72,7 +72,7 @@ final class LakeProgress implements Progress, AutoCloseable {
                     failure = new IllegalStateException("Cannot follow the lake table at " + path + ": " + e, e);
                     return;
                 }
-                query = null;
+                query = null; // the next one reads the table's metadata afresh
             }
             try {
                 Thread.sleep(250);
