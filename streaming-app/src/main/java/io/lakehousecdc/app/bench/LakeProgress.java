@@ -15,6 +15,7 @@ import java.util.Map;
  * which can only make a change look later than it became visible, never earlier.
  */
 final class LakeProgress implements Progress, AutoCloseable {
+    /** How long the table may stay unreadable before the benchmark gives up on it. */
     private static final long UNREADABLE_FOR_MS = 30_000;
 
     private final String path;
