@@ -14,12 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,37 +104,17 @@ class PostgresResumeKeepsTheNextTransactionITCase {
     }
 
     private static long insertPosition() throws Exception {
-        try (Statement st = postgres.connection().createStatement();
-                ResultSet rs = st.executeQuery("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")) {
-            assertThat(rs.next()).isTrue();
-            return rs.getLong(1);
-        }
+        return Long.parseLong(Eventually.rows(postgres.connection(),
+                "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint").get(0));
     }
 
     private static void awaitLakeEqualsSource() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        List<String> source = List.of();
-        List<String> lake = List.of();
-        while (System.nanoTime() < deadline) {
-            source = rows();
-            lake = lakeRows();
-            if (lake.equals(source)) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new TimeoutException("The lake lost a change.\nsource: " + source + "\nlake:   " + lake);
+        Eventually.until(Duration.ofMinutes(2), () -> lakeRows().equals(sourceRows()),
+                () -> "The lake lost a change.\nsource: " + sourceRows() + "\nlake:   " + lakeRows());
     }
 
-    private static List<String> rows() throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Statement st = postgres.connection().createStatement();
-                ResultSet rs = st.executeQuery("SELECT id, label FROM orders ORDER BY id")) {
-            while (rs.next()) {
-                rows.add(rs.getInt(1) + "|" + rs.getString(2));
-            }
-        }
-        return rows;
+    private static List<String> sourceRows() throws Exception {
+        return Eventually.rows(postgres.connection(), "SELECT id, label FROM orders ORDER BY id");
     }
 
     private static String lakeTable() {
